@@ -1,0 +1,38 @@
+# Two commands do all the set-up on a fresh machine:
+#   make run    create .venv, install Hearth and everything it needs, start the app
+#   make test   the same environment plus the test tools, then every check CI runs
+# llama-cpp-python is compiled from source when no wheel fits (about 5 minutes on 2 cores; pip caches it).
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.hearth-installed
+
+.PHONY: run test lint pytest bench clean
+
+run: $(STAMP)
+	$(BIN)/hearth
+
+test: lint pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check desktop tests bench
+	$(BIN)/ruff format --check desktop tests bench
+	$(BIN)/lint-imports
+	$(BIN)/mypy
+
+pytest: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+$(STAMP): pyproject.toml setup.py
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Hearth needs Python 3.11 or newer: make PYTHON=python3.11")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --upgrade pip
+	$(BIN)/python -m pip install -e '.[test]'
+	touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info desktop/*.egg-info

@@ -1,0 +1,1 @@
+"""Speed and memory measurements: ``make bench`` (or ``python -m bench [NAME...]``) prints a table."""

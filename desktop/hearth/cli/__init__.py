@@ -1,0 +1,1 @@
+"""Command-line interface over hearth.core: how we script, test and benchmark without a screen."""

@@ -1,0 +1,1 @@
+"""Icons, themes and desktop entries, read through importlib.resources so they survive freezing."""
