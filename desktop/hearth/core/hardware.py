@@ -1,6 +1,6 @@
-"""What this computer has: memory, processor, disk, and what the installed llama.cpp build can use.
+"""What this computer has: memory, processor, GPUs, disk, and what the installed llama.cpp build can use.
 
-Detection must never crash start-up: every probe degrades to "unknown" and says why.
+Detection must never crash start-up: every probe degrades to "unknown" or a notice that says why.
 """
 
 from __future__ import annotations
@@ -8,33 +8,34 @@ from __future__ import annotations
 import os
 import platform
 import shutil
-from dataclasses import dataclass
+from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import psutil
 
+from hearth.core.gpus import probe_apple, probe_nvidia
+from hearth.core.hardware_types import CpuInfo, GpuInfo, HardwareSnapshot, LlamaBuild, MemoryInfo
 
-@dataclass(frozen=True)
-class MemoryInfo:
-    total_bytes: int
-    available_bytes: int
+__all__ = [
+    "CpuInfo",
+    "GpuInfo",
+    "HardwareSnapshot",
+    "LlamaBuild",
+    "MemoryInfo",
+    "cpu",
+    "free_disk_bytes",
+    "llama_build",
+    "memory",
+    "snapshot",
+    "snapshot_to_json",
+]
 
-
-@dataclass(frozen=True)
-class CpuInfo:
-    model: str
-    physical_cores: int | None
-    logical_cores: int | None
-    machine: str
-
-
-@dataclass(frozen=True)
-class LlamaBuild:
-    """The llama-cpp-python in this environment; ``error`` says why it could not be loaded."""
-
-    version: str | None
-    gpu_offload_supported: bool
-    error: str | None = None
+CUDA_REINSTALL = (
+    'CMAKE_ARGS="-DGGML_CUDA=on" pip install --force-reinstall --no-cache-dir llama-cpp-python'
+    " (in Hearth's environment)"
+)
+_X86_FEATURES = ("avx", "avx2", "avx512f", "fma", "f16c")
 
 
 def memory() -> MemoryInfo:
@@ -43,25 +44,39 @@ def memory() -> MemoryInfo:
 
 
 def cpu() -> CpuInfo:
+    model, features = _cpuinfo()
+    machine = platform.machine()
+    if machine.lower() in {"arm64", "aarch64"} and "neon" not in features:
+        features = (*features, "neon")  # NEON (ASIMD) is mandatory on 64-bit ARM
     return CpuInfo(
-        model=_cpu_model(),
+        model=model,
         physical_cores=psutil.cpu_count(logical=False),
         logical_cores=psutil.cpu_count(logical=True),
-        machine=platform.machine(),
+        machine=machine,
+        features=features,
     )
 
 
-def _cpu_model() -> str:
-    """platform.processor() is empty on most Linux systems; /proc/cpuinfo has the marketing name."""
+def _cpuinfo() -> tuple[str, tuple[str, ...]]:
+    """platform.processor() is empty on most Linux systems; /proc/cpuinfo has the name and the feature flags."""
+    model = ""
+    flags: set[str] = set()
     cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        try:
-            for line in cpuinfo.read_text(encoding="utf-8", errors="replace").splitlines():
-                if line.lower().startswith(("model name", "hardware", "cpu model")):
-                    return line.split(":", 1)[1].strip()
-        except OSError:
-            pass
-    return platform.processor() or platform.machine() or "unknown"
+    try:
+        text = cpuinfo.read_text(encoding="utf-8", errors="replace") if cpuinfo.exists() else ""
+    except OSError:
+        text = ""
+    for line in text.splitlines():
+        key, _, value = line.partition(":")
+        key = key.strip().lower()
+        if not model and key in {"model name", "hardware", "cpu model"}:
+            model = value.strip()
+        elif key in {"flags", "features"} and not flags:
+            flags = set(value.split())
+    features = tuple(f for f in _X86_FEATURES if f in flags)
+    if "asimd" in flags or "neon" in flags:
+        features = (*features, "neon")
+    return model or platform.processor() or platform.machine() or "unknown", features
 
 
 def free_disk_bytes(folder: Path) -> int:
@@ -83,6 +98,57 @@ def llama_build() -> LlamaBuild:
     except Exception:  # noqa: BLE001 - very old builds lack the probe
         offload = False
     return LlamaBuild(version=getattr(llama_cpp, "__version__", None), gpu_offload_supported=offload)
+
+
+def offload_notices(gpus: tuple[GpuInfo, ...], build: LlamaBuild) -> tuple[str, ...]:
+    """A GPU that the installed build cannot use must be said out loud, not left as silent slowness."""
+    if build.error:
+        return (f"llama-cpp-python could not be loaded: {build.error}",)
+    if not gpus or build.gpu_offload_supported:
+        return ()
+    names = ", ".join(g.name for g in gpus)
+    if any(g.backend == "cuda" for g in gpus):
+        return (
+            f"Your NVIDIA GPU ({names}) is not used: this llama-cpp-python build is CPU-only. Install the CUDA "
+            f"build: {CUDA_REINSTALL}",
+        )
+    return (
+        f"Your GPU ({names}) is not used: this llama-cpp-python build has no Metal support. Reinstall "
+        "llama-cpp-python on the Mac itself (Metal is on by default there).",
+    )
+
+
+def snapshot(models_dir: Path | None = None, *, build: LlamaBuild | None = None) -> HardwareSnapshot:
+    """Probe everything once (tens of milliseconds; NVML is the slow part)."""
+    mem = memory()
+    build = build or llama_build()
+    nvidia = probe_nvidia()
+    apple = probe_apple(mem.total_bytes, mem.available_bytes)
+    gpus = nvidia.gpus + apple.gpus
+    notices = list(offload_notices(gpus, build))
+    if not gpus and platform.system() != "Darwin":
+        notices += nvidia.notices
+    return HardwareSnapshot(
+        memory=mem,
+        cpu=cpu(),
+        gpus=gpus,
+        gpu_offload_supported=build.gpu_offload_supported,
+        notices=tuple(notices),
+        models_dir_free_bytes=free_disk_bytes(models_dir) if models_dir is not None else None,
+    )
+
+
+def snapshot_to_json(snap: HardwareSnapshot) -> dict[str, Any]:
+    """The stable ``hearth hardware --json`` contract (scripts depend on these names)."""
+    return {
+        "ram_total_bytes": snap.memory.total_bytes,
+        "ram_available_bytes": snap.memory.available_bytes,
+        "cpu": asdict(snap.cpu) | {"features": list(snap.cpu.features)},
+        "gpus": [asdict(g) for g in snap.gpus],
+        "gpu_offload_supported": snap.gpu_offload_supported,
+        "models_dir_free_bytes": snap.models_dir_free_bytes,
+        "notices": list(snap.notices),
+    }
 
 
 def cpu_threads_for_inference() -> int:
