@@ -7,6 +7,7 @@ segfaults and flakes far away from the cause, so the test that leaked it fails i
 from __future__ import annotations
 
 import os
+import tempfile
 import threading
 import weakref
 from collections.abc import Iterator
@@ -19,19 +20,29 @@ import pytest
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
 os.environ["ANONYMIZED_TELEMETRY"] = "False"
+# huggingface_hub reads these once, at import: point its cache and token at a throwaway folder for the whole run
+# and never send a developer's own token to a test server.
+os.environ["HF_HOME"] = tempfile.mkdtemp(prefix="hearth-tests-hf-")
+os.environ["HF_HUB_DISABLE_IMPLICIT_TOKEN"] = "1"
+os.environ.pop("HF_TOKEN", None)
+os.environ.pop("HF_ENDPOINT", None)
 
-from hearth.core.paths import HOME_ENV, AppPaths, resolve_paths
+import tqdm
+
+# tqdm starts a monitor thread for every progress bar (hf_hub_download makes one) that outlives the test and
+# would trip the leak check below; Hearth never relies on it.
+tqdm.tqdm.monitor_interval = 0
+
+from hearth.core.paths import HOME_ENV, AppPaths, resolve_paths  # noqa: E402
 
 _LEAK_GRACE_S = 3.0
 
 
 @pytest.fixture(autouse=True)
 def hearth_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every test gets its own HEARTH_HOME and HF cache, so none touches the user's real folders."""
+    """Every test gets its own HEARTH_HOME, so none touches the user's real folders."""
     home = tmp_path / "hearth-home"
     monkeypatch.setenv(HOME_ENV, str(home))
-    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
-    monkeypatch.setenv("HF_HUB_DISABLE_TELEMETRY", "1")
     return home
 
 
