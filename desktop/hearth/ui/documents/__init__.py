@@ -1,0 +1,1 @@
+"""Documents: private questions and answers over the user's own folders."""

@@ -1,0 +1,1 @@
+"""Library: the models on this computer."""

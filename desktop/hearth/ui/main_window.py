@@ -1,0 +1,153 @@
+"""The main window: a sidebar of sections on the left, the section's page on the right."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QStackedWidget, QWidget
+
+from hearth.core.settings import Settings, SettingsStore
+from hearth.ui.chat.page import ChatPage
+from hearth.ui.discover.page import DiscoverPage
+from hearth.ui.documents.page import DocumentsPage
+from hearth.ui.library.page import LibraryPage
+from hearth.ui.settings.page import SettingsPage
+from hearth.ui.settings_events import SettingsEvents
+from hearth.ui.sidebar import Sidebar
+from hearth.ui.status_bar import HearthStatusBar
+from hearth.ui.window_state import WindowState
+
+DEFAULT_SIZE = (1200, 780)
+MINIMUM_SIZE = (760, 520)
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str
+    label: str
+    icon: str
+
+
+SECTIONS = tuple(Section(name, name.title(), name) for name in ("discover", "library", "chat", "documents", "settings"))
+SECTION_NAMES = tuple(s.name for s in SECTIONS)
+
+
+class MainWindow(QMainWindow):
+    """Hosts the five section pages and remembers its size and section between runs.
+
+    Args:
+        store: the settings every page reads and the Settings page writes.
+        events: the Qt face of ``store``; made here when not given (the app shares one with the theme).
+        remember_layout: restore and save geometry and section in ``window.ini``; off for screenshots.
+
+    Signals:
+        sectionChanged(str): the id of the section now shown.
+    """
+
+    sectionChanged = Signal(str)
+
+    def __init__(
+        self,
+        store: SettingsStore,
+        *,
+        events: SettingsEvents | None = None,
+        remember_layout: bool = True,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Hearth")
+        self.setMinimumSize(*MINIMUM_SIZE)
+        self._store = store
+        self.events = events if events is not None else SettingsEvents(store, self)
+        self._state = WindowState(store.paths.config_dir) if remember_layout else None
+        self.sidebar = Sidebar()
+        self.stack = QStackedWidget()
+        self._pages: dict[str, QWidget] = self._build_pages()
+        for section in SECTIONS:
+            self.sidebar.add_section(section.name, section.label, section.icon)
+            self.stack.addWidget(self._pages[section.name])
+        self.sidebar.sectionSelected.connect(self.show_section)
+
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.sidebar)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.status_bar = HearthStatusBar()
+        self.setStatusBar(self.status_bar)
+        self.status_bar.show_folders(store.folders())
+        self.events.changed.connect(self._on_settings_changed)
+
+        self._current = ""
+        self._restore_layout()
+
+    def _build_pages(self) -> dict[str, QWidget]:
+        library = LibraryPage(self._store, self.events)
+        chat = ChatPage()
+        documents = DocumentsPage()
+        for page in (library, chat, documents):
+            page.sectionRequested.connect(self.show_section)
+        return {
+            "discover": DiscoverPage(),
+            "library": library,
+            "chat": chat,
+            "documents": documents,
+            "settings": SettingsPage(self._store, self.events),
+        }
+
+    def section_names(self) -> list[str]:
+        return list(SECTION_NAMES)
+
+    def current_section(self) -> str:
+        return self._current
+
+    def page(self, name: str) -> QWidget:
+        """The page widget of section ``name``."""
+        return self._pages[self._check(name)]
+
+    def show_section(self, name: str) -> None:
+        """Switch to section ``name`` (one of :meth:`section_names`); ValueError for any other name."""
+        self.stack.setCurrentWidget(self.page(name))
+        self.sidebar.select(name)
+        if name != self._current:
+            self._current = name
+            self.sectionChanged.emit(name)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._state is not None:
+            self._state.save(self, self._current)
+        self.events.detach()
+        super().closeEvent(event)
+
+    def _check(self, name: str) -> str:
+        if name not in self._pages:
+            raise ValueError(f"unknown section {name!r}; choose one of {', '.join(SECTION_NAMES)}")
+        return name
+
+    def _restore_layout(self) -> None:
+        restored = self._state is not None and self._state.restore_geometry(self)
+        if not restored:
+            self._fit_default_size()
+        last = self._state.last_section() if self._state is not None else None
+        self.show_section(last if last in SECTION_NAMES else "discover")
+
+    def _fit_default_size(self) -> None:
+        """1200x780, or less on a small screen, centred."""
+        width, height = DEFAULT_SIZE
+        screen = QGuiApplication.primaryScreen()
+        if screen is None:
+            self.resize(width, height)
+            return
+        available = screen.availableGeometry()
+        self.resize(min(width, int(available.width() * 0.9)), min(height, int(available.height() * 0.9)))
+        frame = self.frameGeometry()
+        frame.moveCenter(available.center())
+        self.move(frame.topLeft())
+
+    def _on_settings_changed(self, _settings: Settings, changed: frozenset[str]) -> None:
+        if changed & {"models_dir", "data_dir"}:
+            self.status_bar.show_folders(self._store.folders())

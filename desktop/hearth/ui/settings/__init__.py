@@ -1,0 +1,1 @@
+"""Settings: theme, folders and model defaults, saved by :class:`hearth.core.settings.SettingsStore`."""
