@@ -269,6 +269,7 @@ def write_sharded(
     if not 1 <= n_shards <= len(tensors):
         raise ValueError(f"n_shards must be between 1 and {len(tensors)}")
     bounds = np.linspace(0, len(tensors), n_shards + 1).astype(int)
+    Path(directory).mkdir(parents=True, exist_ok=True)
     paths = []
     for i in range(n_shards):
         path = Path(directory) / f"{stem}-{i + 1:05d}-of-{n_shards:05d}.gguf"
