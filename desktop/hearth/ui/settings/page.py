@@ -17,6 +17,7 @@ from hearth.core.paths import platform_paths
 from hearth.core.settings import Settings, SettingsStore
 from hearth.ui.settings.diagnostics_card import DiagnosticsCard
 from hearth.ui.settings.folder_field import FolderField, check_folder
+from hearth.ui.settings.hardware_card import HardwareCard
 from hearth.ui.settings.sections import card, labeled_row
 from hearth.ui.settings_events import SettingsEvents
 from hearth.ui.widgets.labels import error_label, show_message, styled, text_label
@@ -60,6 +61,7 @@ class SettingsPage(QWidget):
             field = FolderField(title, hint)
             field.submitted.connect(lambda text, name=name: self._submit_folder(name, text))
             self.folder_fields[name] = field
+        self.hardware = HardwareCard(store)
         self.diagnostics = DiagnosticsCard(store.paths)
 
         self._show(store.settings, frozenset(f.name for f in fields(Settings)))
@@ -89,6 +91,7 @@ class SettingsPage(QWidget):
         column.addWidget(card("Appearance", appearance))
         column.addWidget(card("Models", models))
         column.addWidget(card("Folders", folders, "Changing a folder does not move what is already in the old one."))
+        column.addWidget(self.hardware)
         column.addWidget(self.diagnostics)
         column.addStretch(1)
         body.setMaximumWidth(_MAX_WIDTH)
