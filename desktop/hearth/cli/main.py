@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from hearth import __version__
-from hearth.cli import doctor, fit_cmd, hardware_cmd
+from hearth.cli import doctor, files_cmd, fit_cmd, hardware_cmd, list_cmd, pull_cmd, search_cmd
 from hearth.core.paths import resolve_paths
 
 
@@ -38,6 +38,10 @@ def build_parser() -> argparse.ArgumentParser:
     doctor.register(commands)
     hardware_cmd.register(commands)
     fit_cmd.register(commands)
+    search_cmd.register(commands)
+    files_cmd.register(commands)
+    list_cmd.register(commands)
+    pull_cmd.register(commands)
     return parser
 
 

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, get_type_hints
+from typing import Any, get_origin, get_type_hints
 
 from hearth.core.paths import AppPaths
 
@@ -34,6 +34,7 @@ class Settings:
     theme: str = "system"
     context_length: int = 4096
     check_hub_on_start: bool = False
+    extra_model_folders: tuple[str, ...] = ()  # more folders the library scans for .gguf files
     extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def validated(self) -> Settings:
@@ -42,6 +43,10 @@ class Settings:
             raise ValueError(f"theme must be one of {', '.join(THEMES)}, not {self.theme!r}")
         if not 256 <= self.context_length <= 1_048_576:
             raise ValueError("context length must be between 256 and 1,048,576 tokens")
+        if not isinstance(self.extra_model_folders, tuple) or not all(
+            isinstance(f, str) and f.strip() for f in self.extra_model_folders
+        ):
+            raise ValueError("extra model folders must be a tuple of non-empty folder paths")
         return self
 
 
@@ -79,6 +84,8 @@ def settings_from_json(raw: dict[str, Any]) -> Settings:
             extra[key] = value
         elif type(value) is expected or (expected is float and type(value) is int):
             known[key] = value
+        elif get_origin(expected) is tuple and type(value) is list and all(type(v) is str for v in value):
+            known[key] = tuple(value)  # JSON has lists only
         else:
             log.warning("settings: %s=%r is not a %s; using %r", key, value, expected.__name__, getattr(defaults, key))
     candidate = dataclasses.replace(defaults, **known, extra=extra)
