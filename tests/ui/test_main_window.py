@@ -11,7 +11,6 @@ from pytestqt.qtbot import QtBot
 
 from hearth.core.paths import AppPaths
 from hearth.core.settings import SettingsStore
-from hearth.ui.discover.page import NOT_CONNECTED
 from hearth.ui.main_window import MainWindow
 
 SECTIONS = ["discover", "library", "chat", "documents", "settings"]
@@ -82,15 +81,6 @@ def test_empty_state_buttons_lead_to_the_next_step(qtbot: QtBot, window: MainWin
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert blocker.args == [target]
     assert window.stack.currentWidget() is window.page(target)
-
-
-def test_discover_search_says_it_sent_nothing(qtbot: QtBot, window: MainWindow) -> None:
-    page = window.page("discover")
-    assert "Hugging Face Hub" in page.search_field.placeholderText()
-    qtbot.keyClicks(page.search_field, "qwen 7b")
-    qtbot.keyClick(page.search_field, Qt.Key.Key_Return)
-    assert page.notice_label.isVisible()
-    assert page.notice_label.text() == NOT_CONNECTED
 
 
 def test_layout_is_restored_in_a_new_window(qtbot: QtBot, store: SettingsStore, hearth_paths: AppPaths) -> None:

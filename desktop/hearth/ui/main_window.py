@@ -8,11 +8,19 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QStackedWidget, QWidget
 
+from hearth.core import credentials
+from hearth.core.downloads import DownloadJob, DownloadQueue, JobStatus, default_state_file
+from hearth.core.hub import QuantFile
 from hearth.core.settings import Settings, SettingsStore
 from hearth.ui.chat.page import ChatPage
 from hearth.ui.discover.page import DiscoverPage
 from hearth.ui.documents.page import DocumentsPage
+from hearth.ui.downloads.bridge import DownloadsBridge
+from hearth.ui.downloads.indicator import DownloadsIndicator
+from hearth.ui.downloads.model import DownloadsModel
+from hearth.ui.downloads.panel import DownloadsPanel
 from hearth.ui.library.page import LibraryPage
+from hearth.ui.library.services import LibraryServices
 from hearth.ui.settings.page import SettingsPage
 from hearth.ui.settings_events import SettingsEvents
 from hearth.ui.sidebar import Sidebar
@@ -41,12 +49,17 @@ class MainWindow(QMainWindow):
         store: the settings every page reads and the Settings page writes.
         events: the Qt face of ``store``; made here when not given (the app shares one with the theme).
         remember_layout: restore and save geometry and section in ``window.ini``; off for screenshots.
+        downloads: the download queue (tests pass one on a fake Hub and shut it down themselves); by default
+            the window makes one in the models folder, resumes its saved jobs and stops it on close.
+        library: the Library's services (tests pass one over a prepared folder tree).
 
     Signals:
         sectionChanged(str): the id of the section now shown.
+        chatRequested(str): the user chose the model at this path to chat with (the window shows Chat).
     """
 
     sectionChanged = Signal(str)
+    chatRequested = Signal(str)
 
     def __init__(
         self,
@@ -54,6 +67,8 @@ class MainWindow(QMainWindow):
         *,
         events: SettingsEvents | None = None,
         remember_layout: bool = True,
+        downloads: DownloadQueue | None = None,
+        library: LibraryServices | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -62,6 +77,14 @@ class MainWindow(QMainWindow):
         self._store = store
         self.events = events if events is not None else SettingsEvents(store, self)
         self._state = WindowState(store.paths.config_dir) if remember_layout else None
+        self._owns_queue = downloads is None
+        self.queue = downloads if downloads is not None else _default_queue(store)
+        self._library_services = library
+        _forget_finished(self.queue)
+        self.downloads_bridge = DownloadsBridge(self.queue, self)
+        self.downloads_model = DownloadsModel(self.queue.jobs(), self)
+        self.downloads_model.follow(self.downloads_bridge)
+        self.downloads_panel = DownloadsPanel(self.downloads_model, self.downloads_bridge)
         self.sidebar = Sidebar()
         self.stack = QStackedWidget()
         self._pages: dict[str, QWidget] = self._build_pages()
@@ -80,19 +103,24 @@ class MainWindow(QMainWindow):
         self.status_bar = HearthStatusBar()
         self.setStatusBar(self.status_bar)
         self.status_bar.show_folders(store.folders())
+        self.downloads_indicator = DownloadsIndicator(self.downloads_model)
+        self.downloads_indicator.clicked.connect(self.show_downloads)
+        self.status_bar.add_downloads(self.downloads_indicator)
+        self.downloads_bridge.jobFinished.connect(self._download_finished)
         self.events.changed.connect(self._on_settings_changed)
 
         self._current = ""
         self._restore_layout()
 
     def _build_pages(self) -> dict[str, QWidget]:
-        library = LibraryPage(self._store, self.events)
+        library = LibraryPage(self._store, self.events, services=self._library_services, downloads=self.downloads_panel)
+        library.chatRequested.connect(self._chat_with)
         chat = ChatPage()
         documents = DocumentsPage()
         for page in (library, chat, documents):
             page.sectionRequested.connect(self.show_section)
         return {
-            "discover": DiscoverPage(),
+            "discover": DiscoverPage(self._store, download=self.queue_download),
             "library": library,
             "chat": chat,
             "documents": documents,
@@ -117,11 +145,45 @@ class MainWindow(QMainWindow):
             self._current = name
             self.sectionChanged.emit(name)
 
+    def library(self) -> LibraryPage:
+        page = self.page("library")
+        assert isinstance(page, LibraryPage)
+        return page
+
+    def queue_download(self, repo_id: str, file: QuantFile) -> DownloadJob:
+        """Discover's "Download": every shard of ``file`` as one job; raises ValueError for a refused one."""
+        job = self.downloads_bridge.enqueue(repo_id, file.files)
+        self.downloads_panel.set_expanded(True)
+        return job
+
+    def show_downloads(self) -> None:
+        """The status bar's download line was clicked: the Library, its Downloads card open."""
+        self.show_section("library")
+        self.downloads_panel.set_expanded(True)
+
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._state is not None:
             self._state.save(self, self._current)
         self.events.detach()
+        self.downloads_bridge.close()
+        self.library().shutdown()
+        discover = self.page("discover")
+        if isinstance(discover, DiscoverPage):
+            discover.shutdown()
+        if self._owns_queue:  # transfers stop at their next piece; running jobs resume on the next start
+            self.queue.shutdown(wait=False)
         super().closeEvent(event)
+
+    def _download_finished(self, job: DownloadJob) -> None:
+        if job.destinations:
+            self.library().add_downloaded(str(job.destinations[0]))
+
+    def _chat_with(self, path: str) -> None:
+        self.show_section("chat")
+        load = getattr(self.page("chat"), "load_model", None)  # the Chat page loads it once it can
+        if callable(load):
+            load(path)
+        self.chatRequested.emit(path)
 
     def _check(self, name: str) -> str:
         if name not in self._pages:
@@ -151,3 +213,22 @@ class MainWindow(QMainWindow):
     def _on_settings_changed(self, _settings: Settings, changed: frozenset[str]) -> None:
         if changed & {"models_dir", "data_dir"}:
             self.status_bar.show_folders(self._store.folders())
+            if self._owns_queue:  # new downloads go to the new folder; running ones finish where they started
+                self.queue.models_dir = self._store.folders().models_dir
+
+
+def _default_queue(store: SettingsStore) -> DownloadQueue:
+    """The app's queue; the token is read from the keyring on the queue's worker threads, never here."""
+    return DownloadQueue(
+        store.folders().models_dir,
+        default_state_file(store.paths),
+        max_concurrent=int(store.settings.extra.get("max_concurrent_downloads", 1)),
+        token=credentials.get_token,
+    )
+
+
+def _forget_finished(queue: DownloadQueue) -> None:
+    """Finished downloads of earlier sessions are already in the Library: the Downloads card starts without them."""
+    for job in queue.jobs():
+        if job.status in (JobStatus.DONE, JobStatus.CANCELLED):
+            queue.remove(job.id)

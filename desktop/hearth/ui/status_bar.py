@@ -14,7 +14,7 @@ log = logging.getLogger(__name__)
 
 
 class HearthStatusBar(QStatusBar):
-    """Models folder and its free space on the left, the loaded model on the right."""
+    """Models folder and its free space on the left; downloads, then the loaded model, on the right."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -23,6 +23,10 @@ class HearthStatusBar(QStatusBar):
         self.model_label = QLabel("No model loaded")
         self.addWidget(self.folder_label, 1)
         self.addPermanentWidget(self.model_label)
+
+    def add_downloads(self, indicator: QWidget) -> None:
+        """The downloads line, between the folder and the loaded model (the window owns the queue)."""
+        self.insertPermanentWidget(1, indicator)  # after the folder (index 0), before the model
 
     def show_folders(self, folders: Folders) -> None:
         """One ``statvfs``: cheap enough for the main thread, and only on start and on a folder change."""

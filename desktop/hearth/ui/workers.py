@@ -68,6 +68,7 @@ class TaskHandle(Generic[T]):
         self._delivered = False
         self._thread: threading.Thread | None = None
         self._receiver: _Receiver | None = None
+        self._emitter: QObject | None = None
 
     @property
     def cancelled(self) -> bool:
@@ -141,5 +142,8 @@ def run_in_thread(
 
     thread = threading.Thread(target=work, name=name, daemon=True)
     handle._thread = thread
+    # The handle keeps the emitter alive: freed by the worker thread as its last reference went away, it could be
+    # deleted while the main thread was still delivering its queued signal (an intermittent crash in tests).
+    handle._emitter = emitter
     thread.start()
     return handle

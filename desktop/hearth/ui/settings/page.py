@@ -19,6 +19,7 @@ from hearth.ui.settings.diagnostics_card import DiagnosticsCard
 from hearth.ui.settings.folder_field import FolderField, check_folder
 from hearth.ui.settings.hardware_card import HardwareCard
 from hearth.ui.settings.sections import card, labeled_row
+from hearth.ui.settings.token_card import TokenCard
 from hearth.ui.settings_events import SettingsEvents
 from hearth.ui.widgets.labels import error_label, show_message, styled, text_label
 from hearth.ui.widgets.page_header import PageHeader
@@ -92,6 +93,7 @@ class SettingsPage(QWidget):
         column.addWidget(card("Models", models))
         column.addWidget(card("Folders", folders, "Changing a folder does not move what is already in the old one."))
         column.addWidget(self.hardware)
+        column.addWidget(TokenCard())
         column.addWidget(self.diagnostics)
         column.addStretch(1)
         body.setMaximumWidth(_MAX_WIDTH)
