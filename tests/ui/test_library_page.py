@@ -64,9 +64,9 @@ def test_broken_file_is_listed_with_its_reason(page: LibraryPage, computer: Comp
     assert reason and "GGUF" in reason
     assert data(page, computer.broken_model, LibraryRole.Fit) is None
     page.select_path(str(computer.broken_model))
-    assert not page.actions.chat_button.isEnabled()
-    assert "cannot be loaded" in page.actions.chat_button.toolTip()
-    assert page.actions.delete_button.isEnabled()  # Hearth's own broken download can go
+    assert not page.action_bar.chat_button.isEnabled()
+    assert "cannot be loaded" in page.action_bar.chat_button.toolTip()
+    assert page.action_bar.delete_button.isEnabled()  # Hearth's own broken download can go
 
 
 def test_deleting_a_hearth_model_asks_and_frees_its_space(
@@ -75,7 +75,7 @@ def test_deleting_a_hearth_model_asks_and_frees_its_space(
     size = computer.hearth_model.stat().st_size
     assert page.select_path(str(computer.hearth_model))
     with qtbot.waitSignal(page.controller.deleted, timeout=WAIT_MS) as blocker:
-        page.actions.delete_button.click()
+        page.action_bar.delete_button.click()
     [question] = confirm.asked
     assert question.startswith("Delete tiny-chat-Q8_0?") and f"frees {format_bytes(size)}" in question
     assert blocker.args[1] == size
@@ -105,7 +105,7 @@ def test_other_apps_models_cannot_be_deleted(
 ) -> None:
     path = getattr(computer, which)
     page.select_path(str(path))
-    button = page.actions.delete_button
+    button = page.action_bar.delete_button
     assert not button.isEnabled()
     assert button.toolTip() == f"Managed by {owner} — delete it there"
     page.delete_selected()  # even when called directly
@@ -115,7 +115,7 @@ def test_other_apps_models_cannot_be_deleted(
 def test_chat_emits_the_model_path(qtbot: QtBot, page: LibraryPage, computer: Computer) -> None:
     page.select_path(str(computer.lm_studio_model))
     with qtbot.waitSignal(page.chatRequested, timeout=WAIT_MS) as blocker:
-        page.actions.chat_button.click()
+        page.action_bar.chat_button.click()
     assert blocker.args == [str(computer.lm_studio_model)]
     with qtbot.waitSignal(page.chatRequested, timeout=WAIT_MS) as blocker:
         page.list.activatedRow.emit(row_of(page, computer.hf_model))
@@ -129,7 +129,7 @@ def test_show_in_folder_opens_the_models_folder(
     services = "hearth.ui.widgets.open_folder.QDesktopServices"
     monkeypatch.setattr(f"{services}.openUrl", lambda url: opened.append(url) or True)
     page.select_path(str(computer.hf_model))
-    page.actions.folder_button.click()
+    page.action_bar.folder_button.click()
     assert opened == [QUrl.fromLocalFile(str(computer.hf_model.parent))]
 
 

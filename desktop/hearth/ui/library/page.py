@@ -100,10 +100,10 @@ class LibraryPage(QWidget):
         self.list.setModel(self.proxy)
         self.list.activatedRow.connect(self._chat_row)
         self.list.selectionModel().selectionChanged.connect(self._selection_changed)
-        self.actions = ActionBar()
-        self.actions.chat_button.clicked.connect(self.chat_selected)
-        self.actions.folder_button.clicked.connect(self.show_selected_in_folder)
-        self.actions.delete_button.clicked.connect(self.delete_selected)
+        self.action_bar = ActionBar()
+        self.action_bar.chat_button.clicked.connect(self.chat_selected)
+        self.action_bar.folder_button.clicked.connect(self.show_selected_in_folder)
+        self.action_bar.delete_button.clicked.connect(self.delete_selected)
         self.no_match_label = text_label(role="mutedLabel", wrap=True)
         self.no_match_label.hide()
         self.status_label = text_label(role="mutedLabel", wrap=True)
@@ -116,7 +116,7 @@ class LibraryPage(QWidget):
         column.addWidget(self.filter_field)
         column.addWidget(self.no_match_label)
         column.addWidget(self.list, 1)
-        column.addWidget(self.actions)
+        column.addWidget(self.action_bar)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.empty_state)
         self.stack.addWidget(listing)
@@ -237,10 +237,10 @@ class LibraryPage(QWidget):
         none = bool(text.strip()) and self.proxy.rowCount() == 0
         self.no_match_label.setText(f"No model matches “{text.strip()}”." if none else "")
         self.no_match_label.setVisible(none)
-        self.actions.show_model(self.selected_model())
+        self.action_bar.show_model(self.selected_model())
 
     def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
-        self.actions.show_model(self.selected_model())
+        self.action_bar.show_model(self.selected_model())
 
     def _chat_row(self, row: int) -> None:
         self.list.select_row(row)
@@ -250,7 +250,7 @@ class LibraryPage(QWidget):
         self.status_label.setText(f"{model.display_name} was added to your Library.")
 
     def _deleted(self, model: LocalModel, freed: int) -> None:
-        self.actions.show_model(self.selected_model())
+        self.action_bar.show_model(self.selected_model())
         self._describe_status()
         self.status_label.setText(f"Deleted {model.display_name} and freed {format_bytes(freed)}.")
 

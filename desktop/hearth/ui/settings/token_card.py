@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
@@ -58,6 +59,8 @@ class TokenCard(QWidget):
         self._keyring = keyring or Keyring()
         self._tasks: list[TaskHandle[object]] = []
         self._checked = False
+        self._usable: bool = True
+        self.save_button: QPushButton = QPushButton("Save")
         self.field = QLineEdit()
         self.field.setEchoMode(QLineEdit.EchoMode.Password)
         self.field.setPlaceholderText("hf_…")
@@ -65,7 +68,6 @@ class TokenCard(QWidget):
         self.field.setMinimumWidth(320)
         self.field.textChanged.connect(lambda text: self.save_button.setEnabled(self._usable and bool(text.strip())))
         self.field.returnPressed.connect(self.save)
-        self.save_button = QPushButton("Save")
         self.save_button.setEnabled(False)
         self.save_button.clicked.connect(self.save)
         self.remove_button = QPushButton("Remove")
@@ -133,7 +135,7 @@ class TokenCard(QWidget):
         self._show_state((True, None))
 
     def _show_state(self, state: object) -> None:
-        stored, problem = state  # type: ignore[misc]
+        stored, problem = cast("tuple[bool, str | None]", state)
         self._usable = problem is None  # no keyring: nothing to type a token into
         self._busy(False)
         self.remove_button.setEnabled(bool(stored))

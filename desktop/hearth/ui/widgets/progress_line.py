@@ -26,7 +26,7 @@ class ProgressLine(QWidget):
 
     def set_fraction(self, fraction: float | None) -> None:
         self._fraction = None if fraction is None else max(0.0, min(1.0, fraction))
-        self.setAccessibleDescription("unknown" if fraction is None else f"{self._fraction * 100:.0f}%")
+        self.setAccessibleDescription("unknown" if self._fraction is None else f"{self._fraction * 100:.0f}%")
         self.update()
 
     def fraction(self) -> float | None:
