@@ -60,3 +60,11 @@ def test_test_bench_is_qt_free(package: str) -> None:
     code += "print(sorted(m for m in sys.modules if m.startswith('PySide6')))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_engine_worker_flag_is_shared() -> None:
+    """A frozen app starts its engine as ``hearth --hearth-engine-worker``; both ends must agree on the flag."""
+    from hearth.__main__ import ENGINE_WORKER_FLAG
+    from hearth.core.engine.client import WORKER_FLAG
+
+    assert ENGINE_WORKER_FLAG == WORKER_FLAG

@@ -9,8 +9,11 @@ from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QStackedWidget, QWidget
 
 from hearth.core import credentials
+from hearth.core.chat import ConversationStore
 from hearth.core.downloads import DownloadJob, DownloadQueue, JobStatus, default_state_file
+from hearth.core.engine import EngineClient
 from hearth.core.hub import QuantFile
+from hearth.core.load_settings import LoadSettings
 from hearth.core.settings import Settings, SettingsStore
 from hearth.ui.chat.page import ChatPage
 from hearth.ui.discover.page import DiscoverPage
@@ -52,6 +55,8 @@ class MainWindow(QMainWindow):
         downloads: the download queue (tests pass one on a fake Hub and shut it down themselves); by default
             the window makes one in the models folder, resumes its saved jobs and stops it on close.
         library: the Library's services (tests pass one over a prepared folder tree).
+        engine, conversations: the engine client and the conversation store the Chat page uses; by default the
+            window makes both (the engine process starts with the first load) and closes them on close.
 
     Signals:
         sectionChanged(str): the id of the section now shown.
@@ -69,6 +74,8 @@ class MainWindow(QMainWindow):
         remember_layout: bool = True,
         downloads: DownloadQueue | None = None,
         library: LibraryServices | None = None,
+        engine: EngineClient | None = None,
+        conversations: ConversationStore | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -79,7 +86,12 @@ class MainWindow(QMainWindow):
         self._state = WindowState(store.paths.config_dir) if remember_layout else None
         self._owns_queue = downloads is None
         self.queue = downloads if downloads is not None else _default_queue(store)
-        self._library_services = library
+        self._library_services = library or LibraryServices.for_store(store)
+        self._owns_chat = (engine is None, conversations is None)
+        self.engine = engine if engine is not None else EngineClient()
+        self.conversations = (
+            conversations if conversations is not None else ConversationStore.in_data_dir(store.folders().data_dir)
+        )
         _forget_finished(self.queue)
         self.downloads_bridge = DownloadsBridge(self.queue, self)
         self.downloads_model = DownloadsModel(self.queue.jobs(), self)
@@ -115,7 +127,7 @@ class MainWindow(QMainWindow):
     def _build_pages(self) -> dict[str, QWidget]:
         library = LibraryPage(self._store, self.events, services=self._library_services, downloads=self.downloads_panel)
         library.chatRequested.connect(self._chat_with)
-        chat = ChatPage()
+        chat = ChatPage(self.engine, self.conversations, self._library_services, settings_for=self._load_settings)
         documents = DocumentsPage()
         for page in (library, chat, documents):
             page.sectionRequested.connect(self.show_section)
@@ -150,6 +162,11 @@ class MainWindow(QMainWindow):
         assert isinstance(page, LibraryPage)
         return page
 
+    def chat(self) -> ChatPage:
+        page = self.page("chat")
+        assert isinstance(page, ChatPage)
+        return page
+
     def queue_download(self, repo_id: str, file: QuantFile) -> DownloadJob:
         """Discover's "Download": every shard of ``file`` as one job; raises ValueError for a refused one."""
         job = self.downloads_bridge.enqueue(repo_id, file.files)
@@ -167,6 +184,7 @@ class MainWindow(QMainWindow):
         self.events.detach()
         self.downloads_bridge.close()
         self.library().shutdown()
+        self._close_chat()
         discover = self.page("discover")
         if isinstance(discover, DiscoverPage):
             discover.shutdown()
@@ -174,16 +192,29 @@ class MainWindow(QMainWindow):
             self.queue.shutdown(wait=False)
         super().closeEvent(event)
 
+    def _close_chat(self) -> None:
+        """The Chat page's writes first, then the engine process and the store the window made (once)."""
+        owns_engine, owns_store = self._owns_chat
+        self._owns_chat = (False, False)
+        self.chat().shutdown()
+        if owns_engine:
+            self.engine.shutdown()
+        if owns_store:
+            self.conversations.close()
+
     def _download_finished(self, job: DownloadJob) -> None:
         if job.destinations:
             self.library().add_downloaded(str(job.destinations[0]))
 
     def _chat_with(self, path: str) -> None:
         self.show_section("chat")
-        load = getattr(self.page("chat"), "load_model", None)  # the Chat page loads it once it can
-        if callable(load):
-            load(path)
+        self.chat().open_model(path)
         self.chatRequested.emit(path)
+
+    def _load_settings(self, _path: str, trained: int | None) -> LoadSettings:
+        """The context length from Settings, capped at what the model was trained for."""
+        n_ctx = self._store.settings.context_length
+        return LoadSettings(n_ctx=min(n_ctx, trained) if trained else n_ctx)
 
     def _check(self, name: str) -> str:
         if name not in self._pages:
