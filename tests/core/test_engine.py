@@ -113,11 +113,15 @@ def test_generate_streams_tokens(engine: EngineClient, recorder: Recorder, model
     assert again.text == result.text  # greedy is repeatable (and the KV-cache prefix reuse changes nothing)
 
 
-def test_stop_before_the_first_token(engine: EngineClient, models: dict[str, Path]) -> None:
-    engine.load(models["chatml"], SMALL).result(30)
-    handle = engine.generate(HELLO, Sampling(temperature=0, max_tokens=400))
-    handle.stop()
-    result = handle.result(30)
+def test_stop_before_the_first_token(monkeypatch: pytest.MonkeyPatch, models: dict[str, Path]) -> None:
+    # The tiny model makes ~10k tokens/s: without a realistic per-token time, a few tokens can legitimately be done
+    # before the Stop message is even read on a busy machine, and the test would measure the scheduler.
+    monkeypatch.setenv(TOKEN_DELAY_ENV, "0.02")
+    with EngineClient() as engine:
+        engine.load(models["chatml"], SMALL).result(30)
+        handle = engine.generate(HELLO, Sampling(temperature=0, max_tokens=400))
+        handle.stop()
+        result = handle.result(30)
     assert result.finish_reason == "cancelled"
     assert result.completion_tokens <= 1
 
