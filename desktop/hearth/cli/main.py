@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from hearth import __version__
-from hearth.cli import chat_cmd, doctor, files_cmd, fit_cmd, hardware_cmd, list_cmd, pull_cmd, search_cmd
+from hearth.cli import chat_cmd, docs_cmd, doctor, files_cmd, fit_cmd, hardware_cmd, list_cmd, pull_cmd, search_cmd
 from hearth.core.paths import resolve_paths
 
 
@@ -43,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     files_cmd.register(commands)
     list_cmd.register(commands)
     pull_cmd.register(commands)
+    docs_cmd.register(commands)
     return parser
 
 

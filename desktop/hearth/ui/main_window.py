@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication
@@ -18,6 +18,7 @@ from hearth.core.settings import Settings, SettingsStore
 from hearth.ui.chat.page import ChatPage
 from hearth.ui.discover.page import DiscoverPage
 from hearth.ui.documents.page import DocumentsPage
+from hearth.ui.documents.services import DocsServices
 from hearth.ui.downloads.bridge import DownloadsBridge
 from hearth.ui.downloads.indicator import DownloadsIndicator
 from hearth.ui.downloads.model import DownloadsModel
@@ -92,6 +93,7 @@ class MainWindow(QMainWindow):
         self.conversations = (
             conversations if conversations is not None else ConversationStore.in_data_dir(store.folders().data_dir)
         )
+        self.docs = DocsServices(replace(store.paths, data_dir=store.folders().data_dir))
         _forget_finished(self.queue)
         self.downloads_bridge = DownloadsBridge(self.queue, self)
         self.downloads_model = DownloadsModel(self.queue.jobs(), self)
@@ -127,8 +129,15 @@ class MainWindow(QMainWindow):
     def _build_pages(self) -> dict[str, QWidget]:
         library = LibraryPage(self._store, self.events, services=self._library_services, downloads=self.downloads_panel)
         library.chatRequested.connect(self._chat_with)
-        chat = ChatPage(self.engine, self.conversations, self._library_services, settings_for=self._load_settings)
-        documents = DocumentsPage()
+        chat = ChatPage(
+            self.engine, self.conversations, self._library_services, settings_for=self._load_settings, docs=self.docs
+        )
+        documents = DocumentsPage(self.docs)
+        documents.collectionsChanged.connect(chat.set_collections)
+        documents.set_chat_model_available(False)  # until the Library's first scan finds one
+        library.controller.scanned.connect(
+            lambda _n: documents.set_chat_model_available(any(m.valid for m in library.model.models()))
+        )
         for page in (library, chat, documents):
             page.sectionRequested.connect(self.show_section)
         return {
@@ -167,6 +176,11 @@ class MainWindow(QMainWindow):
         assert isinstance(page, ChatPage)
         return page
 
+    def documents(self) -> DocumentsPage:
+        page = self.page("documents")
+        assert isinstance(page, DocumentsPage)
+        return page
+
     def queue_download(self, repo_id: str, file: QuantFile) -> DownloadJob:
         """Discover's "Download": every shard of ``file`` as one job; raises ValueError for a refused one."""
         job = self.downloads_bridge.enqueue(repo_id, file.files)
@@ -185,6 +199,8 @@ class MainWindow(QMainWindow):
         self.downloads_bridge.close()
         self.library().shutdown()
         self._close_chat()
+        self.documents().shutdown()
+        self.docs.close()
         discover = self.page("discover")
         if isinstance(discover, DiscoverPage):
             discover.shutdown()

@@ -94,9 +94,16 @@ def body_html(message: Message, look: Look) -> Rendered:
 
 
 def message_html(
-    message: Message, body: Rendered, branches: Branches | None, *, last: bool, busy: bool, look: Look
+    message: Message,
+    body: Rendered,
+    branches: Branches | None,
+    *,
+    last: bool,
+    busy: bool,
+    look: Look,
+    sources: str = "",
 ) -> str:
-    """The whole message: a speaker line, the body, errors, stats and actions."""
+    """The whole message: a speaker line, the body, its cited sources, errors, stats and actions."""
     who = "You" if message.role == "user" else "Assistant"
     head = f'<p style="margin-top:14px; margin-bottom:4px; font-weight:600; color:{look.muted};">{who}</p>'
     content = body.html
@@ -105,7 +112,7 @@ def message_html(
             f'<table width="100%" cellpadding="10" cellspacing="0" bgcolor="{look.bubble}"><tr><td>'
             f"{content}</td></tr></table>"
         )
-    extra = ""
+    extra = sources
     if message.error:
         extra += f'<p style="margin-top:4px; margin-bottom:0; color:{look.error};">{html.escape(message.error)}</p>'
     if message.role == "assistant" and message.status != "streaming":

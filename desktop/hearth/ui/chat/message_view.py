@@ -7,7 +7,7 @@ a branch switch); while a reply streams, only the text after ``_stream_at`` is r
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from PySide6.QtCore import QUrl, Signal
@@ -40,10 +40,12 @@ class MessageView(QTextBrowser):
 
     Signals:
         actionRequested(str, int): ``("edit" | "regenerate" | "continue" | "branch", message id)``.
+        sourceRequested(int, int): a reply's cited source was clicked: (message id, 1-based number).
         copied(str): text was put on the clipboard (the page shows a short confirmation).
     """
 
     actionRequested = Signal(str, int)
+    sourceRequested = Signal(int, int)
     copied = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -59,6 +61,7 @@ class MessageView(QTextBrowser):
         self._cache: dict[tuple[int, str, str, bool], Rendered] = {}
         self._busy = False
         self._stream_at: int | None = None
+        self.sources_html: Callable[[Message, Look], str] | None = None  # a reply's "Sources" block
 
     # -- content -------------------------------------------------------------------------------------------
 
@@ -75,7 +78,12 @@ class MessageView(QTextBrowser):
         last = len(self._messages) - 1
         for i, message in enumerate(self._messages):
             body = self._body(message, look)
-            parts.append(message_html(message, body, branches.get(message.id), last=i == last, busy=busy, look=look))
+            sources = self.sources_html(message, look) if self.sources_html is not None else ""
+            parts.append(
+                message_html(
+                    message, body, branches.get(message.id), last=i == last, busy=busy, look=look, sources=sources
+                )
+            )
         self.setHtml("".join(parts))
         if pinned or busy:
             self.scroll_to_bottom()
@@ -146,6 +154,10 @@ class MessageView(QTextBrowser):
             message = next((m for m in self._messages if m.id == int(rest)), None)
             if message is not None:
                 self._copy(message.content)
+        elif action == "source":
+            message_id, _, n = rest.partition(":")
+            if message_id.isdigit() and n.isdigit():
+                self.sourceRequested.emit(int(message_id), int(n))
         elif action in ("edit", "regenerate", "continue", "branch") and rest.lstrip("-").isdigit():
             self.actionRequested.emit(action, int(rest))
 

@@ -9,18 +9,21 @@ worker; the main window owns the engine and the store and shuts them down after 
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
-from hearth.core.chat import ConversationStore
+from hearth.core.chat import Conversation, ConversationStore
 from hearth.core.engine import EngineClient
+from hearth.ui.chat.collection_picker import CollectionPicker
 from hearth.ui.chat.composer import Composer
 from hearth.ui.chat.conversation_list import ConversationList
 from hearth.ui.chat.conversations import Conversations
 from hearth.ui.chat.conversations_model import ConversationListModel
 from hearth.ui.chat.dialogs import ChatDialogs
+from hearth.ui.chat.doc_context import DocumentContext
 from hearth.ui.chat.engine_bridge import EngineBridge
 from hearth.ui.chat.message_view import MessageView
 from hearth.ui.chat.model_bar import ModelBar
@@ -28,8 +31,10 @@ from hearth.ui.chat.model_loader import ModelLoader, SettingsFor, default_settin
 from hearth.ui.chat.picker_model import ModelPickerModel
 from hearth.ui.chat.reply_controller import ReplyController
 from hearth.ui.chat.settings_panel import SettingsPanel
+from hearth.ui.chat.source_viewer import SourceViewer
 from hearth.ui.chat.store_worker import StoreWorker
 from hearth.ui.chat.thread_actions import ThreadActions
+from hearth.ui.documents.services import DocsServices
 from hearth.ui.library.services import LibraryServices
 from hearth.ui.widgets.banner import Banner
 from hearth.ui.widgets.empty_state import EmptyState
@@ -44,6 +49,8 @@ class ChatPage(QWidget):
         library: where the picker finds models; None shows only models opened with :meth:`open_model`.
         settings_for: the load settings for a model path (and its trained context).
         dialogs: the questions the page asks (tests answer them).
+        docs: the documents core, for answers from the user's collections (None: no documents).
+        show_source: ``show_source(viewer)`` shows a cited passage's viewer (tests inspect it instead).
 
     Signals:
         sectionRequested(str): the user asked to go to another section (``"library"``).
@@ -59,6 +66,8 @@ class ChatPage(QWidget):
         *,
         settings_for: SettingsFor = default_settings,
         dialogs: ChatDialogs | None = None,
+        docs: DocsServices | None = None,
+        show_source: Callable[[SourceViewer], object] = SourceViewer.open,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -91,6 +100,16 @@ class ChatPage(QWidget):
         self.loader = ModelLoader(engine, self.bridge, self.model_bar, self.banner, library, settings_for, self)
         self.conversations = Conversations(store, self.worker, self.column, self.dialogs, self)
         self.replies = ReplyController(engine, self.bridge, store, self.worker, self)
+        self._show_source = show_source
+        self.documents = DocumentContext(docs, engine, self)
+        self.replies.started.connect(lambda reply: self.documents.log.attach(reply.id))  # before the view reloads
+        self.documents.failed.connect(self.show_error)
+        self.view.sources_html = self.documents.log.html_for
+        self.view.sourceRequested.connect(self.open_source)
+        self.collection_picker = CollectionPicker()
+        self.settings.add_section(self.collection_picker)
+        self.collection_picker.changed.connect(self._picks_changed)
+        self.conversations.opened.connect(self._conversation_opened)
         self.thread_actions = ThreadActions(self, self)
         self.conversations.defaults = self._panel_settings
         self._middle.insertWidget(2, self.thread_actions.context_banner)
@@ -144,10 +163,31 @@ class ChatPage(QWidget):
     def show_error(self, message: str) -> None:
         self.banner.show_message(html.escape(message))
 
+    def set_collections(self, names: list[str]) -> None:
+        """The document collections that exist (the Documents page lists them)."""
+        self.collection_picker.set_collections(names)
+
+    def open_source(self, message_id: int, number: int) -> None:
+        """Show source ``number`` of reply ``message_id`` in the viewer."""
+        sources = self.documents.log.get(message_id)
+        if sources is not None and 0 < number <= len(sources.passages):
+            self._show_source(SourceViewer(number, sources.passages[number - 1], parent=self))
+
+    def _conversation_opened(self, conversation: Conversation | None, *_rest: object) -> None:
+        """Show the opened conversation's collections (a new one takes what was picked before it existed)."""
+        if conversation is not None:
+            self.documents.adopt_draft(conversation.id)
+        self.collection_picker.set_picked(self.documents.picks(conversation.id if conversation else None))
+
+    def _picks_changed(self, names: tuple[str, ...]) -> None:
+        current = self.conversations.current
+        self.documents.set_picks(current.id if current else None, names)
+
     def shutdown(self) -> None:
         """Finish queued store writes and background reads; the owner then closes the engine and the store."""
         self.replies.stop()
         self.replies.wait_idle()
+        self.documents.wait()
         self.loader.wait()
         self.conversations.wait()
         self.thread_actions.wait()

@@ -128,6 +128,12 @@ class SettingsPanel(QWidget):
         self.reset.clicked.connect(self.resetRequested)
         self._update_edit()
 
+    def add_section(self, widget: QWidget) -> None:
+        """Another per-conversation choice (the document collections), under the sampling fields."""
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(layout.count() - 1, widget)
+
     def set_presets(self, presets: Sequence[Preset], current: int | None) -> None:
         with QSignalBlocker(self.preset):
             self.preset.clear()

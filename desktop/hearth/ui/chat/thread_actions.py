@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QPushButton
 
 from hearth.core.chat import Conversation, ConversationStore, Message, SamplingSettings
 from hearth.core.engine import protocol as p
-from hearth.ui.chat.history import engine_messages
+from hearth.ui.chat.history import engine_messages, reserve_for
 from hearth.ui.chat.message_html import Branches
 from hearth.ui.widgets.banner import Banner
 from hearth.ui.workers import TaskHandle, run_in_thread
@@ -167,7 +167,17 @@ class ThreadActions(QObject):
         self._retry = retry
         self.context_banner.clear()
         _prompt, sampling = self.page.settings.values()
-        self.page.replies.start(cid, messages, sampling, op, trim=cid in self._trim, prefix=prefix)
+        trim = cid in self._trim
+
+        def go(prompt: list[p.Message]) -> None:
+            self.page.replies.start(cid, prompt, sampling, op, trim=trim, prefix=prefix)
+
+        loaded = self.page.engine.loaded
+        if prefix or loaded is None:  # Continue extends a reply: it keeps the passages it had
+            go(messages)
+            return
+        self.page.documents.adopt_draft(cid)
+        self.page.documents.prepare(cid, messages, reserve_for(sampling.max_tokens, loaded.n_ctx), go)
 
     def _messages(self, thread: list[Message]) -> list[p.Message]:
         prompt, _ = self.page.settings.values()
