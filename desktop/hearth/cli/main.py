@@ -8,7 +8,18 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from hearth import __version__
-from hearth.cli import chat_cmd, docs_cmd, doctor, files_cmd, fit_cmd, hardware_cmd, list_cmd, pull_cmd, search_cmd
+from hearth.cli import (
+    ask_cmd,
+    chat_cmd,
+    docs_cmd,
+    doctor,
+    files_cmd,
+    fit_cmd,
+    hardware_cmd,
+    list_cmd,
+    pull_cmd,
+    search_cmd,
+)
 from hearth.core.paths import resolve_paths
 
 
@@ -36,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     doctor.register(commands)
+    ask_cmd.register(commands)
     hardware_cmd.register(commands)
     chat_cmd.register(commands)
     fit_cmd.register(commands)
