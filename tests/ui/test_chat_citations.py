@@ -18,6 +18,8 @@ from hearth.core.docs.collections import CollectionSpec
 from hearth.core.engine import EngineClient
 from hearth.core.load_settings import LoadSettings
 from hearth.core.paths import AppPaths
+from hearth.ui.chat.citations import SourcesLog
+from hearth.ui.chat.message_html import Look
 from hearth.ui.chat.page import ChatPage
 from hearth.ui.chat.source_viewer import SourceViewer
 from hearth.ui.documents.services import DocsServices
@@ -113,6 +115,22 @@ def test_answer_cites_the_passage_and_opens_the_viewer(qtbot: QtBot, cited: Cite
     viewer._open_url = lambda url: opened.append(url) or True
     viewer.open_button.click()
     assert opened == [QUrl.fromLocalFile(str(cited.folder / "finance" / "invoices.txt"))]
+
+
+def test_sources_survive_a_restart(qtbot: QtBot, cited: Cited) -> None:
+    """The sources are saved with the reply: a fresh log (a new session) shows them from the store alone."""
+    pick(cited, "notes")
+    ask(qtbot, cited, "When must the Zephyrion statement be paid?")
+    cid = cited.store.list_conversations()[0].id
+    reply = cited.store.messages(cid)[-1]
+    assert reply.stats.sources is not None
+    assert reply.stats.sources[0]["relative_path"] == "finance/invoices.txt"
+    look = Look(dark=False, text="#000", muted="#666", link="#00f", bubble="#eee", error="#f00")
+    fresh = SourcesLog()
+    shown = fresh.html_for(reply, look)
+    assert "[1] invoices.txt, line" in shown and f"source:{reply.id}:1" in shown
+    restored = fresh.get(reply.id)
+    assert restored is not None and "thirty days after receipt" in restored.passages[0].text
 
 
 def test_no_match_shows_a_note_and_sends_no_passages(qtbot: QtBot, cited: Cited) -> None:

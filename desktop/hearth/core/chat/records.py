@@ -91,6 +91,10 @@ class ReplyStats:
     prompt_tokens: int | None = None
     finish_reason: str | None = None
     model: str | None = None
+    # The document passages the reply was given ([1], [2]… in its prompt), or the note that none matched: kept
+    # with the reply so its citations still open after a restart.
+    sources: list[dict[str, Any]] | None = None
+    sources_note: str | None = None
 
     @classmethod
     def from_json(cls, raw: Mapping[str, Any]) -> ReplyStats:

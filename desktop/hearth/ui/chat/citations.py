@@ -1,18 +1,19 @@
 """Which document passages a reply was given, and how they show under it: a numbered "Sources" block.
 
-Why kept here, in memory: a reply's stats JSON (``ReplyStats``) drops unknown keys and the conversation store has
-no place for sources without a schema change, so the sources live for the session only; after a restart a reply
-shows its text without its sources block. Each entry links ``source:<message id>:<n>`` so the message view can
-open the viewer for exactly that passage.
+The log holds the sources of this session's replies; they are also saved in the reply's stats
+(``ReplyStats.sources``) when it finishes, and read back from there for replies of earlier sessions, so citations
+keep working after a restart. Each entry links ``source:<message id>:<n>`` so the message view can open the viewer
+for exactly that passage.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import html
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hearth.core.chat import Message
+from hearth.core.chat import Message, ReplyStats
 from hearth.core.docs.retriever import Passage
 from hearth.ui.chat.message_html import Look
 
@@ -49,10 +50,35 @@ class SourcesLog:
     def get(self, reply_id: int) -> ReplySources | None:
         return self.by_reply.get(reply_id)
 
+    def with_sources(self, reply_id: int, stats: ReplyStats) -> ReplyStats:
+        """``stats`` plus this reply's sources, so they are saved with it."""
+        sources = self.by_reply.get(reply_id)
+        if sources is None:
+            return stats
+        saved = [dataclasses.asdict(p) for p in sources.passages]
+        return dataclasses.replace(stats, sources=saved, sources_note=sources.note)
+
     def html_for(self, message: Message, look: Look) -> str:
         """The block shown under ``message`` (empty for messages without sources)."""
-        sources = self.by_reply.get(message.id) if message.role == "assistant" else None
+        if message.role != "assistant":
+            return ""
+        sources = self.by_reply.get(message.id) or self._restored(message)
         return sources_html(message.id, sources, look) if sources is not None else ""
+
+    def _restored(self, message: Message) -> ReplySources | None:
+        """Sources saved with a reply of an earlier session (unreadable entries are dropped, not fatal)."""
+        stats = message.stats
+        if stats.sources is None and stats.sources_note is None:
+            return None
+        passages = []
+        for raw in stats.sources or []:
+            try:
+                passages.append(Passage(**raw))
+            except TypeError:
+                continue
+        restored = ReplySources(collections=(), passages=tuple(passages), note=stats.sources_note)
+        self.by_reply[message.id] = restored
+        return restored
 
 
 def entry_title(passage: Passage) -> str:

@@ -105,6 +105,7 @@ class ChatPage(QWidget):
         self.replies.started.connect(lambda reply: self.documents.log.attach(reply.id))  # before the view reloads
         self.documents.failed.connect(self.show_error)
         self.view.sources_html = self.documents.log.html_for
+        self.replies.annotate_stats = self.documents.log.with_sources
         self.view.sourceRequested.connect(self.open_source)
         self.collection_picker = CollectionPicker()
         self.settings.add_section(self.collection_picker)

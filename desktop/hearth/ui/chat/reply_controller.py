@@ -84,6 +84,8 @@ class ReplyController(QObject):
         self._bridge = bridge
         self.current: Streaming | None = None
         self._preparing = False
+        # Adds what the stats should also keep (the document sources of the reply) just before they are saved.
+        self.annotate_stats: Callable[[int, ReplyStats], ReplyStats] | None = None
         self._count_task: TaskHandle[Fitted] | None = None
         self._last_render = 0.0
         self._timer = QTimer(self, singleShot=True)
@@ -205,6 +207,8 @@ class ReplyController(QObject):
         self._render()
         self.current = None
         store, message_id = self._store, current.message.id
+        if self.annotate_stats is not None:
+            stats = self.annotate_stats(message_id, stats)
         self._worker.submit(
             lambda: store.finish_reply(message_id, stats, status, error),  # type: ignore[arg-type]
             lambda _m: self.finished.emit(current.conversation_id),
