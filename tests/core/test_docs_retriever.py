@@ -82,3 +82,16 @@ def test_prompt_context_numbers_passages_within_budget() -> None:
     assert "[1] f1.md, lines 1–3 — Intro" in text and "[2] f2.md" in text and "[3]" not in text
     assert "Cite" in text
     assert build_prompt_context(passages, budget_tokens=5, count_tokens=count) == ("", [])
+
+
+def test_one_shared_word_is_not_a_keyword_match() -> None:
+    """"capital of Mongolia" once retrieved a tutorial's ``capitals`` table from the PostgreSQL manual."""
+    from hearth.core.docs.retriever import keyword_only_hit_is_enough
+
+    table = "CREATE TABLE capitals (state char(2)) INHERITS (cities);"
+    assert not keyword_only_hit_is_enough(["capital", "mongolia"], table)
+    assert keyword_only_hit_is_enough(["capital", "table"], table)
+    assert keyword_only_hit_is_enough(["capitals"], table)
+    assert keyword_only_hit_is_enough(["create", "table", "inherits", "tyre"], table)
+    assert not keyword_only_hit_is_enough(["create", "flat", "tyre", "bicycle"], table)
+    assert not keyword_only_hit_is_enough([], table)

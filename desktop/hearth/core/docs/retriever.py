@@ -52,6 +52,16 @@ class Passage:
         return where
 
 
+def keyword_only_hit_is_enough(terms: Sequence[str], text: str) -> bool:
+    """A passage found by keywords alone is kept only when it holds most of the question's words, and at least two
+    of them for a question of two or more: one shared word ("capital" in "capital of Mongolia") is how unrelated
+    questions used to pull in passages."""
+    if not terms:
+        return False
+    matched = round(term_coverage(terms, text) * len(terms))
+    return matched / len(terms) >= MIN_COVERAGE and matched >= min(len(terms), 2)
+
+
 def term_coverage(terms: Sequence[str], text: str) -> float:
     """Share of the question's words found in ``text``, matching on a 5-letter prefix (a cheap stand-in for the
     porter stemming FTS5 does: "puppy" finds "puppies")."""
@@ -103,7 +113,7 @@ class Retriever:
         for rank, (row, strength) in enumerate(self._db.keyword_search(query, self.candidates), start=1):
             if row.id in found:
                 found[row.id]["keyword_rank"] = rank
-            elif strength >= self.min_bm25 and term_coverage(terms, row.text + " " + row.heading) >= MIN_COVERAGE:
+            elif strength >= self.min_bm25 and keyword_only_hit_is_enough(terms, row.text + " " + row.heading):
                 found[row.id] = {**_fields(row), "vector_rank": None, "keyword_rank": rank}
         for fields in found.values():
             fields["score"] = sum(1.0 / (RRF_K + r) for r in (fields["vector_rank"], fields["keyword_rank"]) if r)
