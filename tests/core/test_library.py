@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -251,3 +252,20 @@ def test_unreadable_folder_is_skipped(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.setattr(os, "scandir", scandir)
     models = scan([Source("folder", root)])
     assert [m.display_name for m in models] == ["ok"]
+
+
+def test_embedding_models_are_recognised(tmp_path: Path) -> None:
+    """The Documents page offers these as embedders: by encoder architecture or by a name that says so."""
+    from hearth.core.library import is_embedding_model
+    from hearth.testing.gguf_factory import write_embedding_model
+
+    root = tmp_path / "models"
+    root.mkdir()
+    write_embedding_model(root / "nomic-embed-text-v1.5.Q8_0.gguf")
+    write_tiny_model(root / "chat-model.gguf")
+    models = {m.display_name: m for m in scan([Source("folder", root)])}
+    assert is_embedding_model(models["nomic-embed-text-v1.5.Q8_0"])
+    assert not is_embedding_model(models["chat-model"])
+    bert = dataclasses.replace(models["chat-model"], architecture="nomic-bert")
+    assert is_embedding_model(bert)
+    assert not is_embedding_model(dataclasses.replace(bert, valid=False))

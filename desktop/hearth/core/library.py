@@ -250,3 +250,16 @@ def _inside(path: Path, root: Path) -> bool:
     except ValueError:
         return False
     return True
+
+
+# Architectures llama.cpp runs as text-embedding models (their GGUFs carry no chat use).
+EMBEDDING_ARCHITECTURES = frozenset(
+    {"bert", "nomic-bert", "nomic-bert-moe", "jina-bert-v2", "jina-bert-v3", "modern-bert", "neo-bert", "t5encoder"}
+)
+
+
+def is_embedding_model(model: LocalModel) -> bool:
+    """Offered as a Documents embedder: an encoder architecture, or a name that says so (e.g. Qwen3-Embedding)."""
+    if not model.valid:
+        return False
+    return (model.architecture or "") in EMBEDDING_ARCHITECTURES or "embed" in model.display_name.lower()

@@ -13,6 +13,7 @@ from hearth.core.chat import ConversationStore
 from hearth.core.downloads import DownloadJob, DownloadQueue, JobStatus, default_state_file
 from hearth.core.engine import EngineClient
 from hearth.core.hub import QuantFile
+from hearth.core.library import is_embedding_model
 from hearth.core.load_settings import LoadSettings
 from hearth.core.settings import Settings, SettingsStore
 from hearth.ui.chat.page import ChatPage
@@ -132,7 +133,14 @@ class MainWindow(QMainWindow):
         chat = ChatPage(
             self.engine, self.conversations, self._library_services, settings_for=self._load_settings, docs=self.docs
         )
-        documents = DocumentsPage(self.docs)
+        documents = DocumentsPage(
+            self.docs,
+            embedders=lambda: [
+                (f"{m.display_name} (GGUF, from your Library)", str(m.path))
+                for m in library.model.models()
+                if is_embedding_model(m)
+            ],
+        )
         documents.collectionsChanged.connect(chat.set_collections)
         documents.set_chat_model_available(False)  # until the Library's first scan finds one
         library.controller.scanned.connect(
