@@ -85,7 +85,7 @@ def test_prompt_context_numbers_passages_within_budget() -> None:
 
 
 def test_one_shared_word_is_not_a_keyword_match() -> None:
-    """"capital of Mongolia" once retrieved a tutorial's ``capitals`` table from the PostgreSQL manual."""
+    """The question "capital of Mongolia" once retrieved a tutorial's ``capitals`` table from the PostgreSQL manual."""
     from hearth.core.docs.retriever import keyword_only_hit_is_enough
 
     table = "CREATE TABLE capitals (state char(2)) INHERITS (cities);"
