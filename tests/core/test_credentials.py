@@ -13,28 +13,9 @@ import pytest
 
 from hearth.core import credentials
 from hearth.core.credentials import CredentialsUnavailable, clear_token, get_token, set_token
+from hearth.testing.keyrings import MemoryKeyring
 
 SECRET = "hf_secretTokenValue123"
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """A keyring in a dict, so no test touches the developer's real keyring."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.store.pop((service, username), None) is None:
-            raise keyring.errors.PasswordDeleteError("not found")
 
 
 class NoKeyring(keyring.backend.KeyringBackend):
