@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from hearth.core.docs.collections import CollectionStore, open_chroma
+from hearth.core.docs.collections import opened_collection
 from hearth.core.docs.retriever import Passage, Retriever, build_prompt_context
 from hearth.core.engine import EngineClient, EngineError
 from hearth.core.engine.protocol import Sampling
@@ -40,14 +40,8 @@ def register(commands: Any) -> None:
 
 
 def _retrieve(paths: AppPaths, name: str, question: str, k: int) -> list[Passage]:
-    store = CollectionStore(paths)
-    spec = store.get(name)  # KeyError with a readable message when it does not exist
-    client = open_chroma(store)
-    try:
-        with Retriever(store, spec, client) as retriever:
-            return retriever.search(question, k=k)
-    finally:
-        client.close()
+    with opened_collection(paths, name) as (store, spec, client), Retriever(store, spec, client) as retriever:
+        return retriever.search(question, k=k)
 
 
 def run(args: argparse.Namespace, paths: AppPaths) -> int:

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from hearth.core.docs.collections import CollectionSpec, CollectionStore, drop_chroma_collection, open_chroma
+from hearth.core.docs.collections import CollectionSpec, CollectionStore, drop_chroma_collection, opened_collection
 from hearth.core.docs.embedders import DEFAULT_EMBEDDER_ID, normalize_embedder_id
 from hearth.core.docs.fts import IndexDb
 from hearth.core.docs.index import DocumentIndex, IndexProgress
@@ -104,17 +104,12 @@ def _progress_printer() -> Any:
 
 
 def run_index(args: argparse.Namespace, paths: AppPaths) -> int:
-    store = CollectionStore(paths)
+    progress = None if args.json else _progress_printer()
     try:
-        spec = store.get(args.name)
+        with opened_collection(paths, args.name) as (store, spec, client):
+            result = DocumentIndex(store, spec, client).index(progress=progress)
     except KeyError as exc:
         return _fail(str(exc.args[0]))
-    client = open_chroma(store)
-    try:
-        progress = None if args.json else _progress_printer()
-        result = DocumentIndex(store, spec, client).index(progress=progress)
-    finally:
-        client.close()
     if progress is not None:
         sys.stderr.write("\n")
     if args.json:
@@ -139,17 +134,11 @@ def run_index(args: argparse.Namespace, paths: AppPaths) -> int:
 
 
 def run_search(args: argparse.Namespace, paths: AppPaths) -> int:
-    store = CollectionStore(paths)
     try:
-        spec = store.get(args.name)
+        with opened_collection(paths, args.name) as (store, spec, client), Retriever(store, spec, client) as retriever:
+            passages = retriever.search(args.query, k=args.k)
     except KeyError as exc:
         return _fail(str(exc.args[0]))
-    client = open_chroma(store)
-    try:
-        with Retriever(store, spec, client) as retriever:
-            passages = retriever.search(args.query, k=args.k)
-    finally:
-        client.close()
     if args.json:
         rows = [
             {
@@ -200,16 +189,11 @@ def run_list(args: argparse.Namespace, paths: AppPaths) -> int:
 
 
 def run_remove(args: argparse.Namespace, paths: AppPaths) -> int:
-    store = CollectionStore(paths)
     try:
-        spec = store.get(args.name)
+        with opened_collection(paths, args.name) as (store, spec, client):
+            drop_chroma_collection(client, spec.chroma_name)
     except KeyError as exc:
         return _fail(str(exc.args[0]))
-    client = open_chroma(store)
-    try:
-        drop_chroma_collection(client, spec.chroma_name)
-    finally:
-        client.close()
     store.delete(spec.name)
     print(f"Removed the index of {spec.name!r}; your files are untouched.")
     return 0

@@ -14,6 +14,7 @@ import os
 import re
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -194,3 +195,18 @@ def drop_chroma_collection(client: Any, chroma_name: str) -> None:
     except Exception as exc:  # chroma's NotFoundError type moves between versions
         if "does not exist" not in str(exc) and "not found" not in str(exc).lower():
             raise
+
+
+@contextmanager
+def opened_collection(paths: AppPaths, name: str) -> Iterator[tuple[CollectionStore, CollectionSpec, Any]]:
+    """``(store, spec, chroma client)`` for one short command; the client is closed after (it holds files open).
+
+    Raises ``KeyError`` (with a readable message) before opening anything when there is no such collection.
+    """
+    store = CollectionStore(paths)
+    spec = store.get(name)
+    client = open_chroma(store)
+    try:
+        yield store, spec, client
+    finally:
+        client.close()
