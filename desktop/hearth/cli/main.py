@@ -47,7 +47,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     doctor.register(commands)
-    ask_cmd.register(commands)
     hardware_cmd.register(commands)
     chat_cmd.register(commands)
     fit_cmd.register(commands)
@@ -56,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     list_cmd.register(commands)
     pull_cmd.register(commands)
     docs_cmd.register(commands)
+    ask_cmd.register(commands)
     return parser
 
 
