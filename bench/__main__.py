@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bench import bench_foundation, bench_gguf, chat, docs, download, fit_accuracy  # noqa: F401 - they register their benchmarks
+from bench import bench_foundation, bench_gguf, bundle, chat, docs, download, fit_accuracy  # noqa: F401 - they register their benchmarks
 from bench.harness import REGISTRY, Result, format_table
 
 

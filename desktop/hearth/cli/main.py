@@ -45,6 +45,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="with --screenshot: the section to show (discover, library, chat, documents, settings)",
     )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation end to end (model engine, documents, window) in a temporary folder; "
+        "exit 0 when it works, 1 naming the step that failed",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     doctor.register(commands)
     hardware_cmd.register(commands)
@@ -62,6 +68,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.self_test:
+        if args.command is not None or args.screenshot or args.home:
+            parser.error("--self-test runs on its own, in a temporary folder")
+        from hearth.self_test import run_self_test  # imports Qt and the engine only when asked
+
+        return run_self_test()
     paths = resolve_paths(args.home)
     if args.command is not None:
         return int(args.run(args, paths))
