@@ -292,7 +292,11 @@ def _check_bundle_untouched(ctx: _Context) -> str:
     changed = sorted(name for name in after.keys() | before.keys() if after.get(name) != before.get(name))
     if changed:
         raise StepFailed(f"{len(changed)} files changed in {_bundle_root()}: {', '.join(changed[:5])}")
-    return f"{len(after)} files in the bundle, none changed"
+    # Programs Hearth opens (a PDF viewer through "Open file") must not load the bundle's libraries.
+    library_path = os.environ.get("LD_LIBRARY_PATH", "")
+    if str(_bundle_root()) in library_path:
+        raise StepFailed(f"LD_LIBRARY_PATH still points into the bundle ({library_path}): the runtime hook did not run")
+    return f"{len(after)} files in the bundle, none changed; child processes get the system's libraries"
 
 
 STEPS: tuple[tuple[str, Step], ...] = (
