@@ -129,9 +129,19 @@ def test_no_apple_gpu_elsewhere() -> None:
 
 def test_nvidia_gpu_with_cpu_only_build_gets_an_actionable_notice() -> None:
     gpu = GpuInfo("NVIDIA GeForce RTX 3060", 12 * GIB, 11 * GIB, "cuda")
-    (notice,) = hardware.offload_notices((gpu,), LlamaBuild("0.3.36", gpu_offload_supported=False))
+    (notice,) = hardware.offload_notices((gpu,), LlamaBuild("0.3.36", gpu_offload_supported=False), frozen=False)
     assert "RTX 3060" in notice and "CPU-only" in notice and "-DGGML_CUDA=on" in notice
     assert hardware.offload_notices((gpu,), LlamaBuild("0.3.36", gpu_offload_supported=True)) == ()
+
+
+def test_users_of_the_cpu_only_app_are_sent_to_the_gpu_download() -> None:
+    """The double-click app cannot be pip-reinstalled: its notice names the download to get instead."""
+    cuda = GpuInfo("NVIDIA GeForce RTX 3060", 12 * GIB, 11 * GIB, "cuda")
+    (notice,) = hardware.offload_notices((cuda,), LlamaBuild("0.3.36", gpu_offload_supported=False), frozen=True)
+    assert "RTX 3060" in notice and "download marked CUDA" in notice and "pip" not in notice
+    apple = GpuInfo("Apple M2", 16 * GIB, 10 * GIB, "metal", unified_memory=True)
+    (notice,) = hardware.offload_notices((apple,), LlamaBuild("0.3.36", gpu_offload_supported=False), frozen=True)
+    assert "Apple Silicon" in notice and "pip" not in notice
 
 
 def test_broken_llama_build_is_reported() -> None:

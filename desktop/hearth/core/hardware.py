@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import platform
 import shutil
+import sys
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -100,17 +101,32 @@ def llama_build() -> LlamaBuild:
     return LlamaBuild(version=getattr(llama_cpp, "__version__", None), gpu_offload_supported=offload)
 
 
-def offload_notices(gpus: tuple[GpuInfo, ...], build: LlamaBuild) -> tuple[str, ...]:
-    """A GPU that the installed build cannot use must be said out loud, not left as silent slowness."""
+def offload_notices(gpus: tuple[GpuInfo, ...], build: LlamaBuild, *, frozen: bool | None = None) -> tuple[str, ...]:
+    """A GPU that the installed build cannot use must be said out loud, not left as silent slowness.
+
+    The fix differs by install: from source it is a reinstall of llama-cpp-python; the double-click app
+    (``frozen``, detected when None) cannot be changed in place, so its users are sent to the GPU download.
+    """
     if build.error:
         return (f"llama-cpp-python could not be loaded: {build.error}",)
     if not gpus or build.gpu_offload_supported:
         return ()
+    frozen = bool(getattr(sys, "frozen", False)) if frozen is None else frozen
     names = ", ".join(g.name for g in gpus)
     if any(g.backend == "cuda" for g in gpus):
+        if frozen:
+            return (
+                f"Your NVIDIA GPU ({names}) is not used: this Hearth download runs models on the CPU only. "
+                "Install the Hearth download marked CUDA (for NVIDIA GPUs) to use it; your models and chats stay.",
+            )
         return (
             f"Your NVIDIA GPU ({names}) is not used: this llama-cpp-python build is CPU-only. Install the CUDA "
             f"build: {CUDA_REINSTALL}",
+        )
+    if frozen:
+        return (
+            f"Your GPU ({names}) is not used: this Hearth download has no Metal support. Install the Hearth "
+            "download for Apple Silicon; your models and chats stay.",
         )
     return (
         f"Your GPU ({names}) is not used: this llama-cpp-python build has no Metal support. Reinstall "
