@@ -24,40 +24,8 @@ die() {
 }
 
 here=$(cd -- "$(dirname -- "$0")" && pwd -P)
-root=$(cd -- "$here/../.." && pwd -P)
-dist="$root/dist"
-version=${HEARTH_VERSION:-}
-flavour=${HEARTH_FLAVOUR:-cpu}
-while [ $# -gt 0 ]; do
-    case "$1" in
-    --dist) dist=${2:?--dist needs a folder} && shift 2 ;;
-    --version) version=${2:?--version needs a value} && shift 2 ;;
-    --flavour) flavour=${2:?--flavour needs a value} && shift 2 ;;
-    -h | --help)
-        sed -n '2,19s/^# \{0,1\}//p' "$0"
-        exit 0
-        ;;
-    *) die "unknown argument: $1 (try --help)" ;;
-    esac
-done
-
-dist=$(cd -- "$dist" 2>/dev/null && pwd -P) || die "no such folder: $dist"
-exe="$dist/hearth/hearth"
-[ -x "$exe" ] || die "no bundle at $dist/hearth (expected the executable $exe); build it first with PyInstaller"
-if [ -z "$version" ]; then
-    # `hearth --version` prints "hearth 0.1.0".
-    version=$("$exe" --version </dev/null) || die "$exe --version failed"
-    version=${version##* }
-fi
-case "$version" in
-"" | *[!0-9A-Za-z.+~-]*) die "not a usable version: '$version'" ;;
-esac
-case "$flavour" in
-"" | *[!0-9A-Za-z_.-]*) die "not a usable flavour: '$flavour'" ;;
-esac
-arch=$(uname -m)
-suffix=""
-[ "$flavour" = cpu ] || suffix="-$flavour"
+# shellcheck source=packaging/linux/bundle_args.sh
+. "$here/bundle_args.sh"
 
 appdir="$dist/Hearth.AppDir"
 rm -rf -- "$appdir"
