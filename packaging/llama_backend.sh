@@ -45,14 +45,14 @@ spec="llama-cpp-python${version:+==$version}"
 # apart), so the development and packaging environments share one compile.
 wheels="build/llama-wheels/$backend"
 mkdir -p "$wheels"
-pytag=$("$python" -c 'import sys; print(f"cp{sys.version_info[0]}{sys.version_info[1]}")')
-pattern="llama_cpp_python-${version:-*}-$pytag-*.whl"
+pattern="llama_cpp_python-${version:-*}-*.whl"  # py3-none-<platform>: llama.cpp is loaded with ctypes
 wheel=$(find "$wheels" -name "$pattern" | sort -V | tail -n 1)
 if [ -z "$wheel" ]; then
     echo "Building $spec for $backend with CMAKE_ARGS=\"$args\" (several minutes)..."
     CMAKE_ARGS="$args" FORCE_CMAKE=1 "$python" -m pip wheel --no-deps --no-cache-dir --wheel-dir "$wheels" "$spec"
     wheel=$(find "$wheels" -name "$pattern" | sort -V | tail -n 1)
 fi
+[ -n "$wheel" ] || { echo "llama_backend.sh: no $pattern in $wheels after the build" >&2; exit 1; }
 echo "Installing $wheel"
 "$python" -m pip install --force-reinstall --no-deps "$wheel"
 # Its dependencies (numpy, jinja2, diskcache, typing-extensions) without touching the build just installed.
