@@ -46,6 +46,9 @@ try {
     if (-not (Test-Path 'dist\hearth\hearth.exe')) {
         throw 'No bundle at dist\hearth\hearth.exe; run without -SkipBuild to build it.'
     }
+    # The bundle checks itself before it is wrapped (hearth.exe has no console; hearth-cli.exe prints).
+    & 'dist\hearth\hearth-cli.exe' --self-test
+    if ($LASTEXITCODE -ne 0) { throw "the bundle's self-test failed (exit code $LASTEXITCODE)" }
 
     if (-not $Version) {
         $init = Get-Content -Raw 'desktop\hearth\__init__.py'
