@@ -62,7 +62,11 @@ def run_self_test(out: TextIO | None = None, steps: Sequence[tuple[str, Step]] |
     print(f"Hearth {__version__} self-test: {_where_from()}", file=out)
     print(f"Python {platform.python_version()}, {platform.system()} {platform.machine()}", file=out)
     bundle_before = _bundle_files()
-    with tempfile.TemporaryDirectory(prefix="hearth-self-test-") as tmp, _temporary_home(Path(tmp) / "home") as ctx:
+    # ignore_cleanup_errors: on Windows a file the engine just closed can stay locked for a moment.
+    with (
+        tempfile.TemporaryDirectory(prefix="hearth-self-test-", ignore_cleanup_errors=True) as tmp,
+        _temporary_home(Path(tmp) / "home") as ctx,
+    ):
         ctx.bundle_before = bundle_before
         for name, step in steps or STEPS:
             outcome = _run_step(name, step, ctx)
