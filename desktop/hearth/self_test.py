@@ -138,6 +138,47 @@ def _check_resources(_ctx: _Context) -> str:
     return f"{len(icons)} icons, {len(themes)} themes"
 
 
+def _check_versions(ctx: _Context) -> str:
+    """What ``hearth doctor`` reports: every version must be readable (a frozen app needs the packages' metadata)."""
+    from PySide6.QtCore import qVersion
+
+    from hearth.core.diagnostics import collect
+    from hearth.core.settings import SettingsStore
+
+    report = collect(SettingsStore(ctx.paths), qVersion())
+    if report.llama_cpp_error:
+        raise StepFailed(f"llama.cpp could not be loaded: {report.llama_cpp_error}")
+    missing = [name for name in ("qt", "pyside6", "llama_cpp") if not getattr(report, name)]
+    if missing:
+        raise StepFailed(f"hearth doctor cannot tell the version of {', '.join(missing)}")
+    return f"Qt {report.qt}, PySide6 {report.pyside6}, llama-cpp-python {report.llama_cpp}"
+
+
+# The OS keychain backend keyring picks on each platform, and the package it talks through.
+_KEYCHAIN_MODULES = {
+    "linux": ("keyring.backends.SecretService", "secretstorage"),
+    "darwin": ("keyring.backends.macOS",),
+    "win32": ("keyring.backends.Windows", "win32ctypes.pywin32.win32cred"),
+}
+
+
+def _check_keychain(_ctx: _Context) -> str:
+    """The Hub token is kept in the OS keychain: its keyring backend must be in the install. Whether a keychain
+    is running (a desktop session) is the machine's business, so the active backend is reported, not required."""
+    import importlib
+
+    import keyring
+
+    platform_key = "linux" if sys.platform.startswith("linux") else sys.platform
+    for module in _KEYCHAIN_MODULES.get(platform_key, ()):
+        try:
+            importlib.import_module(module)
+        except ImportError as exc:
+            raise StepFailed(f"{module} is missing, so the Hub token could not be kept in the keychain: {exc}") from exc
+    backend = keyring.get_keyring()
+    return f"backend {type(backend).__module__}.{type(backend).__name__}"
+
+
 def _write_model(ctx: _Context) -> str:
     from hearth.testing.gguf_factory import CHATML_TEMPLATE, TinyModelSpec, write_tiny_model
 
@@ -305,6 +346,8 @@ def _check_bundle_untouched(ctx: _Context) -> str:
 
 STEPS: tuple[tuple[str, Step], ...] = (
     ("resources", _check_resources),
+    ("versions", _check_versions),
+    ("keychain", _check_keychain),
     ("tiny model", _write_model),
     ("fit estimate", _estimate_fit),
     ("hub download", _search_and_download),
