@@ -89,6 +89,15 @@ class _QThreadTracker:
         return alive
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _multiprocessing_resource_tracker() -> None:
+    """multiprocessing starts one resource-tracker process the first time a "spawn" pool runs (indexing reads
+    long PDFs in one) and keeps it for the life of the interpreter; started up front, it is not a test's leak."""
+    from multiprocessing import resource_tracker
+
+    resource_tracker.ensure_running()
+
+
 @pytest.fixture(autouse=True)
 def no_leaks(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[None]:
     """Fail a test that leaves Python threads, QThreads, child processes or files under tmp_path open."""

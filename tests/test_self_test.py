@@ -23,7 +23,7 @@ def test_self_test_passes_from_source(hearth_home: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     for name, _step in self_test.STEPS:
         assert f"ok    {name}" in done.stdout
-    assert "quokkaberry' -> field-notes.pdf, page 2" in done.stdout
+    assert f"quokkaberry' -> field-notes.pdf, page {self_test.SECRET_PAGE}" in done.stdout
     assert "Self-test passed" in done.stdout
     assert not hearth_home.exists(), "the self-test must use its own temporary home"
 

@@ -29,7 +29,10 @@ STEP_TIMEOUT_S = 120.0
 """A step that hangs (a deadlocked engine pipe, a Qt plugin waiting for a display) is a failure, not a stuck CI."""
 
 SECRET_WORD = "quokkaberry"
-"""A made-up word, on page 2 of the generated PDF only: retrieving it proves PDF text, FTS5 and page numbers."""
+"""A made-up word, on one page of the generated PDF only: retrieving it proves PDF text, FTS5 and page numbers."""
+PDF_PAGES, SECRET_PAGE = 60, 52
+"""Long enough that indexing reads the PDF in worker processes (the frozen app must start them), with the word in
+the second worker's half."""
 
 
 class StepFailed(Exception):
@@ -259,6 +262,7 @@ def _index_and_retrieve(ctx: _Context) -> str:
     from hearth.core.docs.collections import CollectionSpec, CollectionStore, opened_collection
     from hearth.core.docs.embedders import DEFAULT_EMBEDDER_ID
     from hearth.core.docs.index import DocumentIndex
+    from hearth.core.docs.loaders import pdf_pages
     from hearth.core.docs.retriever import Retriever
 
     folder = _write_documents(ctx.work / "documents")
@@ -273,9 +277,11 @@ def _index_and_retrieve(ctx: _Context) -> str:
             raise StepFailed(f"indexed {result.files_indexed} of {len(expected)} files ({expected}); {skipped}")
         with Retriever(store, spec, client) as retriever:
             passages = retriever.search(f"Where does the {SECRET_WORD} grow?", k=3)
-    if not passages or Path(passages[0].path).name != "field-notes.pdf" or passages[0].page != 2:
+    if not passages or Path(passages[0].path).name != "field-notes.pdf" or passages[0].page != SECRET_PAGE:
         found = [p.location() for p in passages]
-        raise StepFailed(f"expected field-notes.pdf, page 2 first for {SECRET_WORD!r}; retrieved {found}")
+        raise StepFailed(f"expected field-notes.pdf, page {SECRET_PAGE} first for {SECRET_WORD!r}; retrieved {found}")
+    if pdf_pages.default_workers() > 1 and pdf_pages.pages_from_workers == 0:
+        raise StepFailed("the long PDF was not read by worker processes (they could not start; see the log)")
     return f"{result.files_indexed} files, {result.chunks} chunks; '{SECRET_WORD}' -> {passages[0].location()}"
 
 
@@ -296,7 +302,12 @@ def _write_documents(folder: Path) -> Path:
     )
     write_text_pdf(
         folder / "field-notes.pdf",
-        [["Field notes", "The orchard is on the north slope."], [f"The {SECRET_WORD} grows by the river bank."]],
+        [
+            [f"The {SECRET_WORD} grows by the river bank."]
+            if number == SECRET_PAGE
+            else [f"Field notes, day {number}", f"Row {number} of the orchard was weeded."]
+            for number in range(1, PDF_PAGES + 1)
+        ],
     )
     memo = docx.Document()
     memo.add_heading("Harvest", 1)

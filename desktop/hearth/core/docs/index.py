@@ -32,6 +32,7 @@ from hearth.core.docs.collections import CollectionSpec, CollectionStore, chroma
 from hearth.core.docs.embedders import Embedder, make_embedder
 from hearth.core.docs.fts import STATE_DONE, STATE_SKIPPED, ChunkRow, FileRecord, IndexDb
 from hearth.core.docs.index_writer import IndexWriter, WriteBatch
+from hearth.core.docs.loaders.pdf_pages import page_workers
 from hearth.core.docs.types import Chunk, LoadedDocument, SkippedFile
 
 LoadFn = Callable[[str], "LoadedDocument | SkippedFile"]
@@ -143,7 +144,8 @@ class DocumentIndex:
             writer = IndexWriter(db, collection)
             writer.start()
             try:
-                self._run(todo, records, writer, result, progress, pause, cancel, started)
+                with page_workers():  # long PDFs are read by worker processes while this run lasts
+                    self._run(todo, records, writer, result, progress, pause, cancel, started)
             finally:
                 writer.finish()
             writer.raise_if_failed()  # a failure in the last batch surfaces only once the writer has drained

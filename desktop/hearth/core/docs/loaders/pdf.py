@@ -11,6 +11,7 @@ import io
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 
+from hearth.core.docs.loaders.pdf_pages import extract_pages
 from hearth.core.docs.types import TextBlock
 
 
@@ -34,9 +35,11 @@ def load_pdf(raw: bytes) -> tuple[list[TextBlock], str | None]:
             raise PdfSkip("encrypted PDF (it needs a password)")
     try:
         pages = reader.pages
+        texts = extract_pages(raw, len(pages))  # in worker processes during an index run, for long PDFs
+        if texts is None:
+            texts = [page.extract_text() or "" for page in pages]
         blocks = []
-        for number, page in enumerate(pages, start=1):
-            text = page.extract_text() or ""
+        for number, text in enumerate(texts, start=1):
             text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
             if text:
                 blocks.append(TextBlock(text, page=number))
