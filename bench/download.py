@@ -46,20 +46,24 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 from hearth.testing.fake_hub import FakeFile, FakeHub
-repo, name, source, sha = sys.argv[1:5]
+repo, name, source, sha, rate = sys.argv[1:6]
 with FakeHub() as hub:
     hub.add_repo(repo, files={name: FakeFile(name, Path(source), sha256=sha)})
+    if int(rate):
+        hub.throttle(f"*/{name}", bytes_per_second=int(rate), chunk_size=256 * 1024)
     print(hub.url, flush=True)
     sys.stdin.read()  # serve until the bench closes our stdin
 """
 
 
 @contextlib.contextmanager
-def _hub_in_another_process(source: Path, sha: str) -> Iterator[str]:
+def _hub_in_another_process(source: Path, sha: str, rate: int = 0) -> Iterator[str]:
     """A real Hub is another machine: serving from a separate process keeps the server's Python threads from
-    competing with the client under test for this process's GIL."""
+    competing with the client under test for this process's GIL. ``rate`` (bytes/s) throttles it like a link."""
     server = subprocess.Popen(
-        [sys.executable, "-c", _SERVER, REPO, FILE, str(source), sha], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        [sys.executable, "-c", _SERVER, REPO, FILE, str(source), sha, str(rate)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
     )
     try:
         assert server.stdout is not None
@@ -151,10 +155,9 @@ def download() -> list[Result]:
             for _ in range(ROUNDS):
                 hearth_times.append(_hearth_once(endpoint, tmp / "hearth"))
                 hf_times.append(_hf_once(endpoint, tmp / "hf"))
-        hub.throttle(f"*/{FILE}", bytes_per_second=LINK_RATE, chunk_size=256 * 1024)
-        link_hearth = min(_hearth_once(hub.url, tmp / "hearth") for _ in range(2))
-        link_hf = min(_hf_once(hub.url, tmp / "hf") for _ in range(2))
-        hub.clear_faults()
+        with _hub_in_another_process(source, sha, rate=LINK_RATE) as link:
+            link_hearth = min(_hearth_once(link, tmp / "hearth") for _ in range(2))
+            link_hf = min(_hf_once(link, tmp / "hf") for _ in range(2))
         for folder in ("warm", "hearth", "hf"):
             shutil.rmtree(tmp / folder, ignore_errors=True)
         refetched, kept, resume_s = _kill_and_resume(hub, tmp)
