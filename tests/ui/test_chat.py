@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -11,6 +12,7 @@ from test_chat_support import WAIT_MS, Chat, chat, load, send, settle  # noqa: F
 
 from hearth.core.chat import SamplingSettings
 from hearth.core.engine.worker import TOKEN_DELAY_ENV
+from hearth.testing.gguf_factory import TinyModelSpec, write_tiny_model
 
 pytestmark = pytest.mark.slow
 
@@ -121,6 +123,26 @@ def test_engine_crash_keeps_the_partial_reply_and_reload_works(
     chat.page.settings.max_tokens.setValue(8)
     send(qtbot, chat, "are you back?")
     assert chat.store.messages(chat.store.list_conversations()[0].id)[-1].status == "complete"
+
+
+def test_reset_uses_what_the_conversations_model_recommends(
+    qtbot: QtBot,
+    chat: Chat,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """No model loaded: the reset reads the recommendations of the model the conversation was held with."""
+    spec = TinyModelSpec(extra_metadata=(("general.sampling.temp", 0.6), ("general.sampling.top_k", 20)))
+    model = write_tiny_model(tmp_path / "recommends.gguf", spec)
+    held = chat.store.create_conversation("held", model_path=str(model))
+    chat.page.conversations.refresh_list()
+    chat.page.conversations.open(held.id)
+    panel = chat.page.settings
+    panel.temperature.setValue(1.5)
+    panel.reset.click()
+    qtbot.waitUntil(lambda: panel.temperature.value() == pytest.approx(0.6), timeout=WAIT_MS)
+    assert panel.top_k.value() == 20
+    qtbot.waitUntil(lambda: not chat.page.worker.busy(), timeout=WAIT_MS)
+    assert chat.store.conversation(held.id).sampling == SamplingSettings(temperature=0.6, top_k=20)
 
 
 def test_settings_and_presets_are_kept_per_conversation(qtbot: QtBot, chat: Chat) -> None:  # noqa: F811

@@ -92,6 +92,8 @@ class TinyModelSpec:
     pooling: PoolingType | None = None
     tie_embeddings: bool = True
     seed: int = 0
+    extra_metadata: tuple[tuple[str, float | int | str], ...] = ()
+    """More key/values, e.g. ``(("general.sampling.temp", 0.6),)``: floats as f32, ints as u32."""
 
     def __post_init__(self) -> None:
         kv_heads = self.kv_heads_per_layer()
@@ -173,6 +175,13 @@ def _write_metadata(writer: GGUFWriter, spec: TinyModelSpec) -> None:
     writer.add_add_bos_token(False)
     if spec.chat_template is not None:
         writer.add_chat_template(spec.chat_template)
+    for key, value in spec.extra_metadata:
+        if isinstance(value, float):
+            writer.add_float32(key, value)
+        elif isinstance(value, int):
+            writer.add_uint32(key, value)
+        else:
+            writer.add_string(key, value)
 
 
 def _float_tensors(spec: TinyModelSpec) -> Iterator[tuple[str, np.ndarray]]:

@@ -35,6 +35,16 @@ def _coerce(value: Any, default: Any, name: str) -> Any:
     return default
 
 
+GGUF_SAMPLING_KEYS = {
+    "general.sampling.temp": "temperature",
+    "general.sampling.top_k": "top_k",
+    "general.sampling.top_p": "top_p",
+    "general.sampling.min_p": "min_p",
+    "general.sampling.penalty_repeat": "repeat_penalty",
+}
+"""GGUF metadata a model's author may set -> the :class:`SamplingSettings` field it recommends a value for."""
+
+
 @dataclass(frozen=True)
 class SamplingSettings:
     """How the next token is chosen. ``None`` means "not set": unlimited ``max_tokens``, random ``seed``.
@@ -59,6 +69,14 @@ class SamplingSettings:
         ``temperature``); unknown names and wrong types are ignored, so odd metadata cannot break the reset.
         """
         return cls.from_json(dict(recommended or {}))
+
+    @classmethod
+    def for_model(cls, metadata: Mapping[str, Any]) -> SamplingSettings:
+        """:meth:`model_defaults` with the author's recommendations from a GGUF header's ``general.sampling.*``
+        keys (written by llama.cpp's converter from a model's ``generation_config.json``)."""
+        recommended = {field: metadata[key] for key, field in GGUF_SAMPLING_KEYS.items() if key in metadata}
+        # GGUF keeps these as float32: 0.6 arrives as 0.60000002384..., which nobody wants to see in a field.
+        return cls.model_defaults({k: round(v, 4) if isinstance(v, float) else v for k, v in recommended.items()})
 
     @classmethod
     def from_json(cls, raw: Mapping[str, Any]) -> SamplingSettings:

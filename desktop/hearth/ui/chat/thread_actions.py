@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QPushButton
 
 from hearth.core.chat import Conversation, ConversationStore, Message, SamplingSettings
+from hearth.core.chat.model_sampling import sampling_for_model
 from hearth.core.engine import protocol as p
 from hearth.ui.chat.history import engine_messages, reserve_for
 from hearth.ui.chat.message_html import Branches
@@ -279,6 +280,22 @@ class ThreadActions(QObject):
         self._preset_chosen(preset_id)
 
     def _reset(self) -> None:
+        """llama.cpp's defaults overlaid by what the model's author recommends (its GGUF header, read off the
+        main thread): the loaded model's, else the one this conversation was held with."""
+        loaded, current = self.page.engine.loaded, self.page.conversations.current
+        path = loaded.path if loaded is not None else (current.model_path if current is not None else "")
+        if not path:
+            self._apply_reset(SamplingSettings.model_defaults())
+            return
+        run_in_thread(
+            lambda: sampling_for_model(path),
+            self._apply_reset,
+            lambda _e: self._apply_reset(SamplingSettings.model_defaults()),
+            context=self,
+            name="hearth-chat-model-defaults",
+        )
+
+    def _apply_reset(self, sampling: SamplingSettings) -> None:
         prompt, _ = self.page.settings.values()
-        self.page.settings.set_values(prompt, SamplingSettings.model_defaults())
+        self.page.settings.set_values(prompt, sampling)
         self.save_settings()
