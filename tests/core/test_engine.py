@@ -210,6 +210,18 @@ def test_count_tokens(engine: EngineClient, models: dict[str, Path]) -> None:
     assert engine.count_tokens(longer) > engine.count_tokens(HELLO)
 
 
+def test_continue_extends_the_open_reply(engine: EngineClient, models: dict[str, Path]) -> None:
+    """A final assistant message is continued in its own turn, not closed and answered again."""
+    engine.load(models["chatml"], SMALL).result(30)
+    partial = [*HELLO, {"role": "assistant", "content": "hello hello"}]
+    # The prompt is the opened assistant turn plus the reply so far: exactly its tokens more than HELLO's.
+    assert engine.count_tokens(partial) == engine.count_tokens(HELLO) + engine.count_tokens("hello hello")
+    closed = [*HELLO, {"role": "assistant", "content": "hello hello"}, {"role": "user", "content": ""}]
+    assert engine.count_tokens(closed) > engine.count_tokens(partial)  # a closed turn would add its end marker
+    result = engine.generate(partial, GREEDY).result(30)
+    assert result.prompt_tokens == engine.count_tokens(partial) and result.completion_tokens > 0
+
+
 def test_context_overflow_is_an_error(engine: EngineClient, models: dict[str, Path]) -> None:
     engine.load(models["chatml"], SMALL).result(30)
     with pytest.raises(EngineError) as raised:

@@ -58,6 +58,9 @@ class Load:
 
 @dataclass(frozen=True)
 class Generate:
+    """Reply to ``messages``; when the last one is the assistant's, continue that reply instead (the prompt ends
+    with its text inside the open assistant turn)."""
+
     request_id: int
     messages: tuple[Message, ...]
     sampling: Sampling = field(default_factory=Sampling)

@@ -165,7 +165,12 @@ class Worker:
 
     def _prompt_tokens(self, messages: tuple[p.Message, ...]) -> list[int]:
         assert self._model is not None and self._renderer is not None
-        prompt = self._renderer.render(messages)
+        if messages and messages[-1].get("role") == "assistant":
+            # Continue: the reply so far goes after the opened assistant turn. Rendered as a message, the template
+            # would close that turn and open a new one, and the model would start its answer over.
+            prompt = self._renderer.render(messages[:-1]) + str(messages[-1].get("content", ""))
+        else:
+            prompt = self._renderer.render(messages)
         bos = _token_text(self._model, "bos")
         add_bos = not (bos and prompt.startswith(bos))  # templates that write the BOS themselves must not get two
         return list(self._model.llm.tokenize(prompt.encode("utf-8"), add_bos=add_bos, special=True))
