@@ -10,7 +10,12 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.hearth-installed
+UNAME_M := $(shell uname -m)
+ifeq ($(shell uname -s)-$(UNAME_M),Darwin-arm64)
+LLAMA_BACKEND ?= metal
+else
 LLAMA_BACKEND ?= cpu
+endif
 PACKAGE_VENV  ?= .venv-package
 PACKAGE_BIN   := $(PACKAGE_VENV)/bin
 PACKAGE_STAMP := $(PACKAGE_VENV)/.hearth-llama-$(LLAMA_BACKEND)
