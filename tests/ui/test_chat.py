@@ -12,7 +12,7 @@ from test_chat_support import WAIT_MS, Chat, chat, load, send, settle  # noqa: F
 
 from hearth.core.chat import SamplingSettings
 from hearth.core.engine.worker import TOKEN_DELAY_ENV
-from hearth.testing.gguf_factory import TinyModelSpec, write_tiny_model
+from hearth.testing.gguf_factory import CHATML_TEMPLATE, TinyModelSpec, write_tiny_model
 
 pytestmark = pytest.mark.slow
 
@@ -143,6 +143,39 @@ def test_reset_uses_what_the_conversations_model_recommends(
     assert panel.top_k.value() == 20
     qtbot.waitUntil(lambda: not chat.page.worker.busy(), timeout=WAIT_MS)
     assert chat.store.conversation(held.id).sampling == SamplingSettings(temperature=0.6, top_k=20)
+
+
+def test_the_first_chat_gets_llama_cpp_defaults_not_the_fields_minimums(
+    qtbot: QtBot,
+    chat: Chat,  # noqa: F811
+) -> None:
+    assert chat.page.conversations.current is None
+    assert chat.page.settings.values() == ("", SamplingSettings())
+    assert chat.page.settings.preset.currentText() == "Custom"
+    load(qtbot, chat)
+    send(qtbot, chat, "hello", max_tokens=4)
+    (first,) = chat.store.list_conversations()
+    assert chat.store.conversation(first.id).sampling == SamplingSettings(max_tokens=4)
+
+
+def test_a_new_chat_starts_from_the_models_recommendations(
+    qtbot: QtBot,
+    chat: Chat,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    spec = TinyModelSpec(chat_template=CHATML_TEMPLATE, extra_metadata=(("general.sampling.temp", 0.7),))
+    model = write_tiny_model(tmp_path / "recommends.gguf", spec)
+    panel = chat.page.settings
+    with qtbot.waitSignal(chat.page.loader.loaded, timeout=WAIT_MS):
+        chat.page.open_model(str(model))
+    qtbot.waitUntil(lambda: panel.temperature.value() == pytest.approx(0.7), timeout=WAIT_MS)
+    assert panel.top_k.value() == SamplingSettings().top_k  # what the model does not say stays llama.cpp's
+
+    panel.temperature.setValue(1.2)  # the user's own choice is not overwritten by the next load
+    with qtbot.waitSignal(chat.page.loader.loaded, timeout=WAIT_MS):
+        chat.page.open_model(str(model))
+    settle(qtbot, chat)
+    assert panel.temperature.value() == pytest.approx(1.2)
 
 
 def test_settings_and_presets_are_kept_per_conversation(qtbot: QtBot, chat: Chat) -> None:  # noqa: F811

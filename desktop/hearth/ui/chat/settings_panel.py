@@ -127,6 +127,9 @@ class SettingsPanel(QWidget):
         self.edit_preset.clicked.connect(self._edit)
         self.reset.clicked.connect(self.resetRequested)
         self._update_edit()
+        # Before any conversation is open the panel still decides the first one's settings: it must show
+        # llama.cpp's defaults, not each spin box's minimum (temperature 0, top-p 0, repeat penalty 0.5, seed 0).
+        self.set_values("", SamplingSettings())
 
     def add_section(self, widget: QWidget) -> None:
         """Another per-conversation choice (the document collections), under the sampling fields."""

@@ -54,12 +54,13 @@ class ThreadActions(QObject):
         r.failed.connect(self._failed)
         r.contextFull.connect(self._context_full)
         r.contextUsed.connect(self._context_used)
-        page.loader.loaded.connect(lambda _l: self.count_context())
+        page.loader.loaded.connect(self._model_loaded)
         s.changed.connect(self._save_timer.start)
         s.presetChosen.connect(self._preset_chosen)
         s.newPresetRequested.connect(lambda: self._edit_preset(None))
         s.editPresetRequested.connect(self._edit_preset)
         s.resetRequested.connect(self._reset)
+        s.set_presets(self.store.presets.all(), None)  # a new user's first chat can start from a preset too
 
     @property
     def store(self) -> ConversationStore:
@@ -87,6 +88,28 @@ class ThreadActions(QObject):
         self.page.composer.cancel_edit()
         self.context_banner.clear()
         self.count_context()
+
+    def _model_loaded(self, loaded: p.Loaded) -> None:
+        self.count_context()
+        self._offer_model_sampling(loaded.path)
+
+    def _offer_model_sampling(self, path: str) -> None:
+        """A chat not started yet takes the sampling the model's author recommends (its GGUF header, read off the
+        main thread), unless the user has already changed the panel: their choice wins."""
+        if self.page.conversations.current is not None or self.page.settings.values()[1] != SamplingSettings():
+            return
+        run_in_thread(
+            lambda: sampling_for_model(path),
+            self._adopt_model_sampling,
+            lambda _e: None,  # the defaults stay: nothing to tell the user
+            context=self,
+            name="hearth-chat-model-sampling",
+        )
+
+    def _adopt_model_sampling(self, sampling: SamplingSettings) -> None:
+        prompt, shown = self.page.settings.values()
+        if self.page.conversations.current is None and shown == SamplingSettings():  # nobody got there first
+            self.page.settings.set_values(prompt, sampling)
 
     def count_context(self) -> None:
         """The meter: the thread's prompt tokens, counted by the engine on a worker (not while it streams)."""
