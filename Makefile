@@ -56,11 +56,14 @@ ifeq ($(UNAME),Darwin)
 endif
 
 # The frozen app checks itself end to end (engine, documents, Hub download, window) with no display.
-# On Linux the tarball is then installed into a throw-away HOME and self-tested through the installed link.
+# On Linux the tarball is then installed into a throw-away HOME and self-tested through the installed link, and
+# the AppImage's AppDir is assembled and self-tested through its AppRun (appimagetool, if installed, packs it).
 package-test: package
 	QT_QPA_PLATFORM=offscreen dist/hearth/hearth --self-test
 ifeq ($(UNAME),Linux)
 	packaging/linux/check_tarball.sh "$$(ls -t dist/Hearth-*-linux-*.tar.gz | head -n 1)"
+	HEARTH_FLAVOUR=$(LLAMA_BACKEND) packaging/linux/make_appimage.sh
+	QT_QPA_PLATFORM=offscreen dist/Hearth.AppDir/AppRun --self-test
 endif
 
 $(PACKAGE_STAMP): pyproject.toml setup.py packaging/llama_backend.sh
