@@ -75,6 +75,22 @@ def test_regenerate_keeps_the_old_reply_as_a_branch(qtbot: QtBot, chat: Chat) ->
     qtbot.waitUntil(lambda: "1/2" in chat.page.view.toPlainText(), timeout=WAIT_MS)
 
 
+def test_continue_extends_the_reply_as_a_new_branch(qtbot: QtBot, chat: Chat) -> None:  # noqa: F811
+    """The engine gets the reply so far inside the open assistant turn (tests/core/test_engine.py checks the
+    prompt); here: the continued reply keeps the old text, adds to it, and the cut one stays as a branch."""
+    load(qtbot, chat)
+    send(qtbot, chat, "hello", max_tokens=4)
+    cid = chat.store.list_conversations()[0].id
+    cut = chat.store.messages(cid)[-1]
+    with qtbot.waitSignal(chat.page.replies.finished, timeout=WAIT_MS):
+        chat.page.view.actionRequested.emit("continue", cut.id)
+    settle(qtbot, chat)
+    continued = chat.store.messages(cid)[-1]
+    assert continued.id != cut.id and [m.id for m in chat.store.branches(continued.id)] == [cut.id, continued.id]
+    assert continued.content.startswith(cut.content) and len(continued.content) > len(cut.content)
+    assert continued.stats.completion_tokens == 4  # the new tokens only
+
+
 def test_edit_replaces_later_messages(qtbot: QtBot, chat: Chat) -> None:  # noqa: F811
     load(qtbot, chat)
     send(qtbot, chat, "first question")
@@ -152,8 +168,13 @@ def test_the_first_chat_gets_llama_cpp_defaults_not_the_fields_minimums(
     assert chat.page.conversations.current is None
     assert chat.page.settings.values() == ("", SamplingSettings())
     assert chat.page.settings.preset.currentText() == "Custom"
-    load(qtbot, chat)
-    send(qtbot, chat, "hello", max_tokens=4)
+    with qtbot.waitSignal(chat.page.loader.loaded, timeout=WAIT_MS):
+        chat.page.open_model(str(chat.model))
+    chat.page.settings.max_tokens.setValue(4)
+    chat.page.composer.input.setPlainText("hello")
+    with qtbot.waitSignal(chat.page.replies.finished, timeout=WAIT_MS):
+        chat.page.composer.button.click()
+    settle(qtbot, chat)
     (first,) = chat.store.list_conversations()
     assert chat.store.conversation(first.id).sampling == SamplingSettings(max_tokens=4)
 

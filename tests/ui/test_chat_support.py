@@ -77,8 +77,11 @@ def chat(qtbot: QtBot, tmp_path: Path) -> Iterator[Chat]:
 
 
 def load(qtbot: QtBot, chat: Chat) -> None:
+    """Load the tiny model and sample greedily: its replies are then the same every run (at the default
+    temperature a reply may end after one token, and a test that stops or kills a reply mid-way needs a long one)."""
     with qtbot.waitSignal(chat.page.loader.loaded, timeout=WAIT_MS):
         chat.page.open_model(str(chat.model))
+    chat.page.settings.temperature.setValue(0.0)
 
 
 def settle(qtbot: QtBot, chat: Chat) -> None:

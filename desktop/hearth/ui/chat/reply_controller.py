@@ -119,8 +119,10 @@ class ReplyController(QObject):
         self._preparing = True
         reserve = reserve_for(sampling.max_tokens, loaded.n_ctx)
         engine, n_ctx = self._engine, loaded.n_ctx
+        # Continue: the reply so far is part of the prompt (the engine continues a final assistant message).
+        prompt = [*messages, {"role": "assistant", "content": prefix}] if prefix else messages
         self._count_task = run_in_thread(
-            lambda: fit_history(engine, messages, n_ctx, reserve, trim),
+            lambda: fit_history(engine, prompt, n_ctx, reserve, trim),
             lambda fitted: self._write(conversation_id, fitted, sampling, store_op, prefix, loaded.path),
             self._count_failed,
             context=self,
@@ -171,8 +173,7 @@ class ReplyController(QObject):
         model: str,
     ) -> None:
         self._preparing = False
-        messages = fitted.messages + ([{"role": "assistant", "content": prefix}] if prefix else [])
-        handle = self._engine.generate(messages, to_sampling(sampling))
+        handle = self._engine.generate(fitted.messages, to_sampling(sampling))
         self.current = Streaming(conversation_id, reply, handle, prefix, "", model)
         self._last_render = 0.0
         self.started.emit(reply)
